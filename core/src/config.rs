@@ -1,0 +1,171 @@
+//! Engine configuration.
+//!
+//! Owns: [`Config`] and its builder, with the validation of every value. Detectors read their
+//! thresholds from here; nothing else in the crate hard-codes a tunable.
+
+use crate::error::{Error, Result};
+use chrono::Weekday;
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+/// Everything an [`Engine`](crate::Engine) can be told up front. `Config::default()` is a sensible
+/// start; change fields with the builder methods.
+///
+/// ```
+/// use salespulse::Config;
+/// let config = Config::default()
+///     .with_timezone("Asia/Jerusalem").unwrap()
+///     .with_week_start(chrono::Weekday::Sun)
+///     .with_tasks_per_rep(6).unwrap();
+/// assert_eq!(config.tasks_per_rep, 6);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// The zone in which timestamps become calendar days (default UTC).
+    pub timezone: Tz,
+    /// The first day of the business week (default Monday).
+    pub week_start: Weekday,
+    /// Tasks per rep in the weekly brief (default 7; 5..=7 unless widened).
+    pub tasks_per_rep: usize,
+    /// How far ahead value at stake is counted, in days (default 90).
+    pub horizon_days: u32,
+    /// The currency of all amounts; `None` takes the first currency seen in the orders.
+    pub currency: Option<String>,
+    /// Deal stages in pipeline order. When set, a deal in any other stage is rejected; when empty,
+    /// stages are learned from the deals as they come.
+    pub stages: Vec<String>,
+    /// Detection thresholds.
+    pub thresholds: Thresholds,
+}
+
+/// Cut-offs of the KPIs and detectors.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    /// A customer is *active* at a day when it bought within this many days before it (default 90).
+    pub active_window_days: u32,
+    /// A product is in a customer's *regular* assortment when bought on at least this many
+    /// distinct days within the active window (default 2).
+    pub regular_min_purchases: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            active_window_days: 90,
+            regular_min_purchases: 2,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            timezone: Tz::UTC,
+            week_start: Weekday::Mon,
+            tasks_per_rep: 7,
+            horizon_days: 90,
+            currency: None,
+            stages: Vec::new(),
+            thresholds: Thresholds::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Sets the time zone from its IANA name ("Europe/Berlin", "UTC").
+    pub fn with_timezone(mut self, name: &str) -> Result<Self> {
+        self.timezone = name.parse().map_err(|_| {
+            Error::Config(format!(
+                "unknown time zone {name:?}: use an IANA name such as \"UTC\" or \"Europe/Berlin\""
+            ))
+        })?;
+        Ok(self)
+    }
+
+    /// Sets the first day of the week.
+    pub fn with_week_start(mut self, weekday: Weekday) -> Self {
+        self.week_start = weekday;
+        self
+    }
+
+    /// Sets the number of tasks per rep (5..=7).
+    pub fn with_tasks_per_rep(mut self, n: usize) -> Result<Self> {
+        self.tasks_per_rep = n;
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// Sets the value horizon in days (1..=3650).
+    pub fn with_horizon_days(mut self, days: u32) -> Result<Self> {
+        self.horizon_days = days;
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// Fixes the currency of all amounts.
+    pub fn with_currency(mut self, code: &str) -> Self {
+        self.currency = Some(code.trim().to_ascii_uppercase());
+        self
+    }
+
+    /// Fixes the deal stages, in pipeline order.
+    pub fn with_stages<I: IntoIterator<Item = S>, S: Into<String>>(mut self, stages: I) -> Self {
+        self.stages = stages.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Checks every value; the engine calls this before it starts.
+    pub fn validate(&self) -> Result<()> {
+        if !(5..=7).contains(&self.tasks_per_rep) {
+            return Err(Error::Config(format!(
+                "tasks_per_rep is {}, it must be 5, 6 or 7",
+                self.tasks_per_rep
+            )));
+        }
+        if !(1..=3650).contains(&self.horizon_days) {
+            return Err(Error::Config(format!(
+                "horizon_days is {}, it must be between 1 and 3650",
+                self.horizon_days
+            )));
+        }
+        if !(7..=3650).contains(&self.thresholds.active_window_days) {
+            return Err(Error::Config(format!(
+                "thresholds.active_window_days is {}, it must be between 7 and 3650",
+                self.thresholds.active_window_days
+            )));
+        }
+        if self.thresholds.regular_min_purchases == 0 {
+            return Err(Error::Config(
+                "thresholds.regular_min_purchases must be at least 1".into(),
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for stage in &self.stages {
+            if stage.trim().is_empty() || !seen.insert(stage.trim()) {
+                return Err(Error::Config(format!(
+                    "stages must be distinct and non-empty; {stage:?} is not"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_out_of_range_values_with_the_field_name() {
+        let err = Config::default().with_tasks_per_rep(9).unwrap_err();
+        assert!(err.to_string().contains("tasks_per_rep is 9"), "{err}");
+        let err = Config::default().with_timezone("Mars/Olympus").unwrap_err();
+        assert!(err.to_string().contains("Mars/Olympus"), "{err}");
+        let err = Config::default()
+            .with_stages(["a", "b", "a"])
+            .validate()
+            .unwrap_err();
+        assert!(err.to_string().contains("\"a\""), "{err}");
+        assert!(Config::default().validate().is_ok());
+    }
+}

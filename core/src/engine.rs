@@ -1,0 +1,294 @@
+//! The engine: one object that owns the configuration, the state and the clock.
+//!
+//! Owns: the public calls of API.md (ingest of each table, KPIs, snapshot and restore, merge)
+//! and their argument checks. It delegates the work: [`crate::ingest`] builds the state,
+//! [`crate::kpi`] reads it, [`crate::snapshot`] encodes it. No statistics live here.
+
+use crate::config::Config;
+use crate::day::Day;
+use crate::error::{Error, Result};
+use crate::ingest::csv::CsvTable;
+use crate::ingest::{self, CsvOptions, DateFormat, DateReader, IngestReport};
+use crate::model::{CustomerRow, DealRow, OrderLine, ProductRow, RepRow};
+use crate::state::{State, StateStats};
+use crate::table::{Batch, Mapping};
+use serde::{Deserialize, Serialize};
+
+/// The five input tables of API.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TableKind {
+    /// ERP order lines.
+    Orders,
+    /// Customers (accounts).
+    Customers,
+    /// Sales reps and managers.
+    Reps,
+    /// Products.
+    Products,
+    /// CRM deals.
+    Deals,
+}
+
+impl TableKind {
+    /// The table's name: "orders", "customers", "reps", "products", "deals".
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Orders => "orders",
+            TableKind::Customers => "customers",
+            TableKind::Reps => "reps",
+            TableKind::Products => "products",
+            TableKind::Deals => "deals",
+        }
+    }
+}
+
+/// How an ingest call reads its table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IngestOptions {
+    /// Canonical column name -> the caller's column name, for columns named differently.
+    pub mapping: Option<Mapping>,
+    /// How text dates are written (default: ISO, YYYYMMDD and Excel serials).
+    pub date_format: DateFormat,
+}
+
+impl IngestOptions {
+    /// Renames canonical column `canonical` to the caller's `column`.
+    pub fn map(mut self, canonical: &str, column: &str) -> Self {
+        self.mapping
+            .get_or_insert_with(Mapping::new)
+            .insert(canonical.to_string(), column.to_string());
+        self
+    }
+
+    /// Sets the date format.
+    pub fn with_date_format(mut self, date_format: DateFormat) -> Self {
+        self.date_format = date_format;
+        self
+    }
+}
+
+/// Turns order lines and deals into KPIs, signals and weekly tasks.
+///
+/// ```
+/// use salespulse::{Config, Engine, OrderLine};
+/// use chrono::NaiveDate;
+///
+/// let mut engine = Engine::new(Config::default()).unwrap();
+/// let day = |d| NaiveDate::from_ymd_opt(2024, 3, d).unwrap();
+/// let report = engine.ingest_order_rows(&[
+///     OrderLine::new("SO-1", "C1", "P1", day(1), 2.0, 19.8),
+///     OrderLine::new("SO-1", "C1", "P1", day(1), 2.0, 19.8), // the same line again
+///     OrderLine::new("SO-2", "C1", "P1", day(8), f64::NAN, 9.9),
+/// ]);
+/// assert_eq!((report.accepted, report.duplicates), (1, 1));
+/// assert_eq!(report.rejected[0].row, 2);
+/// assert_eq!(report.rejected[0].column, "quantity");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Engine {
+    config: Config,
+    state: State,
+    clock: Option<Day>,
+}
+
+impl Engine {
+    /// A new, empty engine.
+    pub fn new(config: Config) -> Result<Engine> {
+        config.validate()?;
+        Ok(Engine {
+            config,
+            state: State::default(),
+            clock: None,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The state (histories and aggregates), for models and custom analyses.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The engine's clock: the last day it was advanced to, if any.
+    pub fn clock(&self) -> Option<Day> {
+        self.clock
+    }
+
+    /// Sizes and memory of the state.
+    pub fn stats(&self) -> StateStats {
+        self.state.stats()
+    }
+
+    fn reader(&self, format: DateFormat) -> DateReader {
+        DateReader::new(format, self.config.timezone)
+    }
+
+    /// Ingests a table given as a [`Batch`] of columns.
+    pub fn ingest(
+        &mut self,
+        kind: TableKind,
+        batch: &Batch<'_>,
+        options: &IngestOptions,
+    ) -> Result<IngestReport> {
+        let reader = self.reader(options.date_format);
+        let mapping = options.mapping.as_ref();
+        let state = &mut self.state;
+        match kind {
+            TableKind::Orders => {
+                ingest::ingest_orders(state, &self.config, batch, mapping, &reader)
+            }
+            TableKind::Customers => ingest::ingest_customers(state, batch, mapping),
+            TableKind::Reps => ingest::ingest_reps(state, batch, mapping),
+            TableKind::Products => ingest::ingest_products(state, batch, mapping),
+            TableKind::Deals => ingest::ingest_deals(state, &self.config, batch, mapping, &reader),
+        }
+    }
+
+    /// Ingests a CSV file.
+    ///
+    /// ```no_run
+    /// use salespulse::{Config, Engine, TableKind, IngestOptions};
+    /// use salespulse::ingest::{CsvOptions, DateFormat, Encoding};
+    /// let mut engine = Engine::new(Config::default()).unwrap();
+    /// let options = IngestOptions::default()
+    ///     .map("order_id", "Order ID")
+    ///     .map("date", "Order Date")
+    ///     .map("net_amount", "Sales")
+    ///     .with_date_format(DateFormat::MonthFirst);
+    /// let report = engine
+    ///     .ingest_csv(TableKind::Orders, "Sample - Superstore.csv", &CsvOptions::default(), &options)
+    ///     .unwrap();
+    /// println!("{report}");
+    /// ```
+    pub fn ingest_csv(
+        &mut self,
+        kind: TableKind,
+        path: impl AsRef<std::path::Path>,
+        csv: &CsvOptions,
+        options: &IngestOptions,
+    ) -> Result<IngestReport> {
+        let table = CsvTable::from_path(path, csv)?;
+        self.ingest_csv_table(kind, &table, options)
+    }
+
+    /// Ingests CSV bytes already in memory.
+    pub fn ingest_csv_bytes(
+        &mut self,
+        kind: TableKind,
+        bytes: &[u8],
+        csv: &CsvOptions,
+        options: &IngestOptions,
+    ) -> Result<IngestReport> {
+        let table = CsvTable::from_bytes(bytes, csv)?;
+        self.ingest_csv_table(kind, &table, options)
+    }
+
+    fn ingest_csv_table(
+        &mut self,
+        kind: TableKind,
+        table: &CsvTable,
+        options: &IngestOptions,
+    ) -> Result<IngestReport> {
+        let report = self.ingest(kind, &table.batch(), options)?;
+        Ok(table.restore_rows(report))
+    }
+
+    /// Ingests ERP order lines from a batch (see [`crate::ingest`] for the rules).
+    pub fn ingest_orders(
+        &mut self,
+        batch: &Batch<'_>,
+        options: &IngestOptions,
+    ) -> Result<IngestReport> {
+        self.ingest(TableKind::Orders, batch, options)
+    }
+
+    /// Ingests typed order lines.
+    pub fn ingest_order_rows(&mut self, lines: &[OrderLine]) -> IngestReport {
+        let reader = self.reader(DateFormat::Auto);
+        ingest::ingest_order_rows(&mut self.state, &self.config, lines, &reader)
+    }
+
+    /// Ingests typed customers.
+    pub fn ingest_customer_rows(&mut self, rows: &[CustomerRow]) -> IngestReport {
+        ingest::upsert_customers(&mut self.state, rows)
+    }
+
+    /// Ingests typed reps.
+    pub fn ingest_rep_rows(&mut self, rows: &[RepRow]) -> IngestReport {
+        ingest::upsert_reps(&mut self.state, rows)
+    }
+
+    /// Ingests typed products.
+    pub fn ingest_product_rows(&mut self, rows: &[ProductRow]) -> IngestReport {
+        ingest::upsert_products(&mut self.state, rows)
+    }
+
+    /// Ingests typed deals.
+    pub fn ingest_deal_rows(&mut self, rows: &[DealRow]) -> IngestReport {
+        let reader = self.reader(DateFormat::Auto);
+        ingest::ingest_deal_rows(&mut self.state, &self.config, rows, &reader)
+    }
+
+    /// The interned id of a customer, for batches of [`Column::Interned`](crate::table::Column)
+    /// ids (the fastest ingest path).
+    pub fn intern_customer(&mut self, text: &str) -> u32 {
+        self.state.intern_customer(text).0
+    }
+
+    /// The interned id of a product, for interned batches.
+    pub fn intern_product(&mut self, text: &str) -> u32 {
+        self.state.intern_product(text).0
+    }
+
+    /// The interned id of an order, for interned batches.
+    pub fn intern_order(&mut self, text: &str) -> u32 {
+        self.state.order_slot(text).0
+    }
+
+    /// The interned id of a rep, for interned batches.
+    pub fn intern_rep(&mut self, text: &str) -> u32 {
+        self.state.intern_rep(text).0
+    }
+
+    /// Releases spare capacity of all histories (useful after many small streaming batches).
+    pub fn compact(&mut self) {
+        self.state.customers.iter_mut().for_each(|c| c.trim());
+    }
+
+    /// The whole engine as bytes: versioned, checksummed; see [`crate::snapshot`].
+    pub fn snapshot(&self) -> Vec<u8> {
+        crate::snapshot::encode(self)
+    }
+
+    /// An engine from [`Engine::snapshot`] bytes. Foreign, truncated, corrupt or newer-format
+    /// bytes give an [`Error::Snapshot`] that says which.
+    pub fn restore(bytes: &[u8]) -> Result<Engine> {
+        let engine: Engine = crate::snapshot::decode(bytes)?;
+        engine
+            .config
+            .validate()
+            .map_err(|e| Error::Snapshot(format!("its configuration is invalid: {e}")))?;
+        engine.state.validate().map_err(|e| {
+            Error::Snapshot(format!(
+                "its state is inconsistent ({e}); the bytes were altered"
+            ))
+        })?;
+        Ok(engine)
+    }
+
+    /// Joins an engine built on a disjoint set of customers (a partition of a distributed job).
+    /// Both must have the same configuration. On error nothing changes.
+    pub fn merge(&mut self, other: Engine) -> Result<()> {
+        if self.config != other.config {
+            return Err(Error::Merge(
+                "the engines have different configurations".into(),
+            ));
+        }
+        self.state.merge(other.state)?;
+        self.clock = self.clock.max(other.clock);
+        Ok(())
+    }
+}

@@ -1,0 +1,1 @@
+//! Arrow record batches in and out (filled in with the bindings).

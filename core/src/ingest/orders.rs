@@ -1,0 +1,344 @@
+//! Order lines: the rules of a usable line, and how it lands in the state.
+//!
+//! Owns: reading an order row from a [`Batch`] or an [`OrderLine`], checking it (see the rules in
+//! [`crate::ingest`]), the duplicate check, and storing it. Both input paths meet in
+//! [`OrderCells`], so the rules exist once.
+
+use super::{
+    day_cell, id_cell, number_cell, opt_id_cell, optional, required, resolve, text_cell,
+    DateReader, IdCell, IngestReport, Schema,
+};
+use crate::config::Config;
+use crate::day::Day;
+use crate::error::Result;
+use crate::ids::{CustomerId, OrderId, ProductId, RepId};
+use crate::model::OrderLine;
+use crate::state::{LineKey, Purchase, State, MAX_LINE_NO};
+use crate::table::{Batch, Mapping};
+use std::borrow::Cow;
+
+pub(crate) const ORDERS: Schema = Schema {
+    table: "orders",
+    required: &[
+        "order_id",
+        "customer_id",
+        "product_id",
+        "date",
+        "quantity",
+        "net_amount",
+    ],
+    optional: &["line_no", "list_amount", "rep_id", "currency"],
+};
+
+/// Units above this on one line are taken for a data error.
+const MAX_QUANTITY: f64 = 1e9;
+/// Amounts above this on one line are taken for a data error.
+const MAX_AMOUNT: f64 = 1e12;
+
+/// One order row, read but not yet checked.
+pub(crate) struct OrderCells<'a> {
+    order: IdCell<'a>,
+    line_no: Option<f64>,
+    customer: IdCell<'a>,
+    product: IdCell<'a>,
+    day: Day,
+    quantity: f64,
+    net: f64,
+    list: Option<f64>,
+    rep: Option<IdCell<'a>>,
+    currency: Option<Cow<'a, str>>,
+}
+
+type RowError = (&'static str, String);
+
+enum Landed {
+    New(CustomerId),
+    Duplicate,
+}
+
+/// Ingests a batch of order lines.
+pub(crate) fn ingest_orders(
+    state: &mut State,
+    config: &Config,
+    batch: &Batch<'_>,
+    mapping: Option<&Mapping>,
+    reader: &DateReader,
+) -> Result<IngestReport> {
+    let cols = resolve(&ORDERS, batch, mapping)?;
+    let [order, customer, product, date, quantity, net] =
+        [0, 1, 2, 3, 4, 5].map(|i| cols[i].expect("required columns are resolved"));
+    let [line_no, list, rep, currency] = [6, 7, 8, 9].map(|i| cols[i]);
+    let rows = batch.len();
+    state.line_keys.reserve(rows);
+    let mut report = IngestReport::default();
+    let mut touched = Vec::new();
+    for row in 0..rows {
+        let cells = (|| -> Result<OrderCells<'_>, RowError> {
+            Ok(OrderCells {
+                order: required(order, row, "order_id", |c| id_cell(c).map(Some))?,
+                customer: required(customer, row, "customer_id", |c| id_cell(c).map(Some))?,
+                product: required(product, row, "product_id", |c| id_cell(c).map(Some))?,
+                day: required(date, row, "date", |c| day_cell(c, reader))?,
+                quantity: required(quantity, row, "quantity", number_cell)?,
+                net: required(net, row, "net_amount", number_cell)?,
+                line_no: optional(line_no, row, "line_no", number_cell)?,
+                list: optional(list, row, "list_amount", number_cell)?,
+                rep: optional(rep, row, "rep_id", opt_id_cell)?,
+                currency: optional(currency, row, "currency", text_cell)?,
+            })
+        })();
+        land(state, config, cells, row, &mut report, &mut touched);
+    }
+    finish_batch(state, touched, rows);
+    Ok(report)
+}
+
+/// Ingests typed order lines.
+pub(crate) fn ingest_order_rows(
+    state: &mut State,
+    config: &Config,
+    lines: &[OrderLine],
+    reader: &DateReader,
+) -> IngestReport {
+    state.line_keys.reserve(lines.len());
+    let mut report = IngestReport::default();
+    let mut touched = Vec::new();
+    for (row, line) in lines.iter().enumerate() {
+        let cells = (|| -> Result<OrderCells<'_>, RowError> {
+            Ok(OrderCells {
+                order: text_id("order_id", &line.order_id)?,
+                customer: text_id("customer_id", &line.customer_id)?,
+                product: text_id("product_id", &line.product_id)?,
+                day: reader.date(line.date).map_err(|e| ("date", e))?,
+                quantity: line.quantity,
+                net: line.net_amount,
+                line_no: line.line_no.map(|n| n as f64),
+                list: line.list_amount,
+                rep: match &line.rep_id {
+                    Some(r) if !r.trim().is_empty() => Some(text_id("rep_id", r)?),
+                    _ => None,
+                },
+                currency: line.currency.as_deref().map(Cow::Borrowed),
+            })
+        })();
+        land(state, config, cells, row, &mut report, &mut touched);
+    }
+    finish_batch(state, touched, lines.len());
+    report
+}
+
+fn text_id<'a>(name: &'static str, text: &'a str) -> Result<IdCell<'a>, RowError> {
+    id_cell(crate::table::Cell::Text(text)).map_err(|e| (name, e))
+}
+
+fn land(
+    state: &mut State,
+    config: &Config,
+    cells: Result<OrderCells<'_>, RowError>,
+    row: usize,
+    report: &mut IngestReport,
+    touched: &mut Vec<CustomerId>,
+) {
+    match cells
+        .and_then(|c| check(&c).map(|line| (c, line)))
+        .and_then(|(c, line)| store(state, config, c, line))
+    {
+        Ok(Landed::New(customer)) => {
+            report.accepted += 1;
+            touched.push(customer);
+        }
+        Ok(Landed::Duplicate) => report.duplicates += 1,
+        Err((column, reason)) => report.reject(row, column, reason),
+    }
+}
+
+/// Big batches end with a trim of the histories they grew; small (streaming) ones skip it, since
+/// trimming after every line would reallocate on every append.
+fn finish_batch(state: &mut State, mut touched: Vec<CustomerId>, rows: usize) {
+    const TRIM_FROM_ROWS: usize = 4096;
+    if rows < TRIM_FROM_ROWS {
+        return;
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for c in touched {
+        state.customers[c.index()].trim();
+    }
+}
+
+/// The line number as a key part, after the value checks.
+fn check(c: &OrderCells<'_>) -> Result<Option<u32>, RowError> {
+    if c.quantity.abs() > MAX_QUANTITY {
+        return Err((
+            "quantity",
+            format!(
+                "{} units on one line is not plausible (limit 1e9)",
+                c.quantity
+            ),
+        ));
+    }
+    for (name, value) in [("net_amount", Some(c.net)), ("list_amount", c.list)] {
+        if let Some(v) = value.filter(|v| v.abs() > MAX_AMOUNT) {
+            return Err((
+                name,
+                format!("{v} on one line is not plausible (limit 1e12)"),
+            ));
+        }
+    }
+    if c.quantity * c.net < 0.0 {
+        return Err((
+            "net_amount",
+            format!(
+                "quantity {} and net_amount {} have opposite signs; a return has both negative",
+                c.quantity, c.net
+            ),
+        ));
+    }
+    if let Some(list) = c.list.filter(|l| l * c.quantity < 0.0) {
+        return Err((
+            "list_amount",
+            format!(
+                "list_amount {list} has the opposite sign of quantity {}",
+                c.quantity
+            ),
+        ));
+    }
+    if c.quantity == 0.0 && c.net == 0.0 {
+        return Err((
+            "quantity",
+            "empty line: quantity and net_amount are both 0".into(),
+        ));
+    }
+    match c.line_no {
+        None => Ok(None),
+        Some(n) if n.fract() == 0.0 && (0.0..=MAX_LINE_NO as f64).contains(&n) => {
+            Ok(Some(n as u32))
+        }
+        Some(n) => Err((
+            "line_no",
+            format!("{n} is not a line number (a whole number from 0 to 2147483647)"),
+        )),
+    }
+}
+
+fn store(
+    state: &mut State,
+    config: &Config,
+    c: OrderCells<'_>,
+    line_no: Option<u32>,
+) -> Result<Landed, RowError> {
+    check_currency(state, config, c.currency.as_deref())?;
+    let customer = customer_of(state, &c.customer)?;
+    let product = product_of(state, &c.product)?;
+    let rep = c.rep.as_ref().map(|r| rep_of(state, r)).transpose()?;
+    let order = match &c.order {
+        IdCell::Text(t) => state.order_slot(t),
+        IdCell::Interned(id) => {
+            interned_text(&state.order_ids, *id, "order_id")?;
+            OrderId(*id)
+        }
+    };
+    let owner = state.claim_order(order, customer, c.day);
+    if owner != customer {
+        return Err((
+            "customer_id",
+            format!(
+                "order {:?} belongs to customer {:?}; this line names {:?}",
+                state.order_text(order),
+                state.customer_text(owner),
+                state.customer_text(customer)
+            ),
+        ));
+    }
+    let key = line_no.map_or(LineKey::Product(product), LineKey::Number);
+    if !state.line_keys.insert(order, key) {
+        return Ok(Landed::Duplicate);
+    }
+    add_line(state, customer, product, rep, &c);
+    Ok(Landed::New(customer))
+}
+
+fn add_line(
+    state: &mut State,
+    customer: CustomerId,
+    product: ProductId,
+    rep: Option<RepId>,
+    c: &OrderCells<'_>,
+) {
+    let purchase = Purchase {
+        day: c.day,
+        quantity: c.quantity as f32,
+        net: c.net as f32,
+        list: c.list.map(|l| l as f32),
+    };
+    let cust = &mut state.customers[customer.index()];
+    let new_pair = cust.add_line(product, purchase, c.net, c.quantity);
+    if let Some(rep) = rep {
+        cust.note_order_rep(c.day, rep);
+    }
+    let prod = &mut state.products[product.index()];
+    prod.totals.add_line(c.day, c.net, c.quantity);
+    prod.customers += u32::from(new_pair);
+}
+
+fn check_currency(
+    state: &mut State,
+    config: &Config,
+    currency: Option<&str>,
+) -> Result<(), RowError> {
+    let Some(code) = currency.map(|c| c.trim().to_ascii_uppercase()) else {
+        return Ok(());
+    };
+    let expected = config.currency.as_deref().or(state.currency.as_deref());
+    match expected {
+        Some(e) if e != code => Err((
+            "currency",
+            format!("{code} differs from {e}, the currency of this engine; convert amounts first or use one engine per currency"),
+        )),
+        Some(_) => Ok(()),
+        None => {
+            state.currency = Some(code);
+            Ok(())
+        }
+    }
+}
+
+fn interned_text<'s>(
+    ids: &'s crate::ids::Interner,
+    id: u32,
+    column: &'static str,
+) -> Result<&'s str, RowError> {
+    if (id as usize) < ids.len() {
+        Ok(ids.resolve(id))
+    } else {
+        Err((
+            column,
+            format!("interned id {id} was not handed out by this engine"),
+        ))
+    }
+}
+
+fn customer_of(state: &mut State, cell: &IdCell<'_>) -> Result<CustomerId, RowError> {
+    match cell {
+        IdCell::Text(t) => Ok(state.intern_customer(t)),
+        IdCell::Interned(id) => {
+            interned_text(&state.customer_ids, *id, "customer_id").map(|_| CustomerId(*id))
+        }
+    }
+}
+
+fn product_of(state: &mut State, cell: &IdCell<'_>) -> Result<ProductId, RowError> {
+    match cell {
+        IdCell::Text(t) => Ok(state.intern_product(t)),
+        IdCell::Interned(id) => {
+            interned_text(&state.product_ids, *id, "product_id").map(|_| ProductId(*id))
+        }
+    }
+}
+
+fn rep_of(state: &mut State, cell: &IdCell<'_>) -> Result<RepId, RowError> {
+    match cell {
+        IdCell::Text(t) => Ok(state.intern_rep(t)),
+        IdCell::Interned(id) => interned_text(&state.rep_ids, *id, "rep_id").map(|_| RepId(*id)),
+    }
+}
