@@ -318,3 +318,50 @@ impl Frame {
         }
     }
 }
+
+impl Series {
+    /// The cell at `row` as display text (empty for a missing value).
+    pub fn display(&self, row: usize) -> String {
+        fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+            v.as_ref().map_or(String::new(), T::to_string)
+        }
+        match self {
+            Series::Str(v) => v[row].clone().unwrap_or_default(),
+            Series::F64(v) => v[row].map_or(String::new(), |x| {
+                if x.fract() == 0.0 && x.abs() < 1e15 {
+                    format!("{x:.0}")
+                } else {
+                    format!("{x:.3}")
+                }
+            }),
+            Series::I64(v) => opt(&v[row]),
+            Series::Day(v) => opt(&v[row]),
+            Series::Bool(v) => opt(&v[row]),
+            Series::StrList(v) => v[row].join(", "),
+        }
+    }
+}
+
+/// An aligned text table, for terminals and logs.
+impl std::fmt::Display for Frame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let cells: Vec<Vec<String>> = self
+            .columns
+            .iter()
+            .map(|(name, s)| std::iter::once(name.clone()).chain((0..s.len()).map(|r| s.display(r))).collect())
+            .collect();
+        let widths: Vec<usize> = cells
+            .iter()
+            .map(|c| c.iter().map(|s| s.chars().count()).max().unwrap_or(0))
+            .collect();
+        for row in 0..=self.len() {
+            let line: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{:>w$}", c[row], w = w))
+                .collect();
+            writeln!(f, "{}", line.join("  ").trim_end())?;
+        }
+        Ok(())
+    }
+}
