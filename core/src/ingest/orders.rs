@@ -168,6 +168,11 @@ fn finish_batch(state: &mut State, mut touched: Vec<CustomerId>, rows: usize) {
 
 /// The line number as a key part, after the value checks.
 fn check(c: &OrderCells<'_>) -> Result<Option<u32>, RowError> {
+    for (name, value) in [("quantity", Some(c.quantity)), ("net_amount", Some(c.net)), ("list_amount", c.list)] {
+        if let Some(v) = value.filter(|v| !v.is_finite()) {
+            return Err((name, format!("{v} is not a finite number")));
+        }
+    }
     if c.quantity.abs() > MAX_QUANTITY {
         return Err((
             "quantity",
