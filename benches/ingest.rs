@@ -28,7 +28,10 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+        LIVE.fetch_add(
+            new_size as isize - layout.size() as isize,
+            Ordering::Relaxed,
+        );
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -38,7 +41,8 @@ static ALLOCATOR: Counting = Counting;
 
 const LINES: usize = 1_000_000;
 
-/// The first million lines of a synthetic distributor (in its customer-by-customer order).
+/// The first million lines of a synthetic distributor, sorted by date and order as an ERP export
+/// would list them (so consecutive lines belong to different customers).
 fn synthetic_lines() -> Vec<OrderLine> {
     let mut customers = 4_000;
     loop {
@@ -46,6 +50,9 @@ fn synthetic_lines() -> Vec<OrderLine> {
         if data.orders.len() >= LINES {
             let mut orders = data.orders;
             orders.truncate(LINES);
+            orders.sort_by(|a, b| {
+                (a.date, &a.order_id, a.line_no).cmp(&(b.date, &b.order_id, b.line_no))
+            });
             return orders;
         }
         customers *= 2;
@@ -86,7 +93,12 @@ impl TextColumns {
         )
     }
 
-    fn with_ids<'a>(&'a self, order: Column<'a>, customer: Column<'a>, product: Column<'a>) -> Batch<'a> {
+    fn with_ids<'a>(
+        &'a self,
+        order: Column<'a>,
+        customer: Column<'a>,
+        product: Column<'a>,
+    ) -> Batch<'a> {
         Batch::new()
             .with("order_id", order)
             .with("line_no", Column::Int(&self.line_no))
@@ -110,9 +122,21 @@ struct InternedColumns {
 impl InternedColumns {
     fn new(text: &TextColumns) -> InternedColumns {
         let mut template = Engine::new(Config::default()).unwrap();
-        let customer = text.customer.iter().map(|c| template.intern_customer(c)).collect();
-        let product = text.product.iter().map(|p| template.intern_product(p)).collect();
-        let order = text.order.iter().map(|o| template.intern_order(o)).collect();
+        let customer = text
+            .customer
+            .iter()
+            .map(|c| template.intern_customer(c))
+            .collect();
+        let product = text
+            .product
+            .iter()
+            .map(|p| template.intern_product(p))
+            .collect();
+        let order = text
+            .order
+            .iter()
+            .map(|o| template.intern_order(o))
+            .collect();
         InternedColumns {
             template,
             order,
@@ -125,7 +149,9 @@ impl InternedColumns {
 fn report_memory(text: &TextColumns) {
     let before = LIVE.load(Ordering::Relaxed);
     let mut engine = Engine::new(Config::default()).unwrap();
-    let report = engine.ingest_orders(&text.batch(), &IngestOptions::default()).unwrap();
+    let report = engine
+        .ingest_orders(&text.batch(), &IngestOptions::default())
+        .unwrap();
     let after = LIVE.load(Ordering::Relaxed);
     assert_eq!(report.accepted, LINES, "{report}");
     let stats = engine.stats();
@@ -160,7 +186,9 @@ fn ingest(c: &mut Criterion) {
         b.iter_batched(
             || interned.template.clone(),
             |mut engine| {
-                let report = engine.ingest_orders(&batch, &IngestOptions::default()).unwrap();
+                let report = engine
+                    .ingest_orders(&batch, &IngestOptions::default())
+                    .unwrap();
                 assert_eq!(report.accepted, LINES);
                 engine
             },
@@ -172,7 +200,9 @@ fn ingest(c: &mut Criterion) {
         b.iter_batched(
             || Engine::new(Config::default()).unwrap(),
             |mut engine| {
-                let report = engine.ingest_orders(&batch, &IngestOptions::default()).unwrap();
+                let report = engine
+                    .ingest_orders(&batch, &IngestOptions::default())
+                    .unwrap();
                 assert_eq!(report.accepted, LINES);
                 engine
             },

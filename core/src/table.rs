@@ -348,7 +348,11 @@ impl std::fmt::Display for Frame {
         let cells: Vec<Vec<String>> = self
             .columns
             .iter()
-            .map(|(name, s)| std::iter::once(name.clone()).chain((0..s.len()).map(|r| s.display(r))).collect())
+            .map(|(name, s)| {
+                std::iter::once(name.clone())
+                    .chain((0..s.len()).map(|r| s.display(r)))
+                    .collect()
+            })
             .collect();
         let widths: Vec<usize> = cells
             .iter()

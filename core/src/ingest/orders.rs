@@ -69,7 +69,6 @@ pub(crate) fn ingest_orders(
         [0, 1, 2, 3, 4, 5].map(|i| cols[i].expect("required columns are resolved"));
     let [line_no, list, rep, currency] = [6, 7, 8, 9].map(|i| cols[i]);
     let rows = batch.len();
-    state.line_keys.reserve(rows);
     let mut report = IngestReport::default();
     let mut touched = Vec::new();
     for row in 0..rows {
@@ -100,7 +99,6 @@ pub(crate) fn ingest_order_rows(
     lines: &[OrderLine],
     reader: &DateReader,
 ) -> IngestReport {
-    state.line_keys.reserve(lines.len());
     let mut report = IngestReport::default();
     let mut touched = Vec::new();
     for (row, line) in lines.iter().enumerate() {
@@ -168,7 +166,11 @@ fn finish_batch(state: &mut State, mut touched: Vec<CustomerId>, rows: usize) {
 
 /// The line number as a key part, after the value checks.
 fn check(c: &OrderCells<'_>) -> Result<Option<u32>, RowError> {
-    for (name, value) in [("quantity", Some(c.quantity)), ("net_amount", Some(c.net)), ("list_amount", c.list)] {
+    for (name, value) in [
+        ("quantity", Some(c.quantity)),
+        ("net_amount", Some(c.net)),
+        ("list_amount", c.list),
+    ] {
         if let Some(v) = value.filter(|v| !v.is_finite()) {
             return Err((name, format!("{v} is not a finite number")));
         }
@@ -239,7 +241,7 @@ fn store(
     let order = match &c.order {
         IdCell::Text(t) => state.order_slot(t),
         IdCell::Interned(id) => {
-            interned_text(&state.order_ids, *id, "order_id")?;
+            check_interned(&state.order_ids, *id, "order_id")?;
             OrderId(*id)
         }
     };
@@ -308,13 +310,13 @@ fn check_currency(
     }
 }
 
-fn interned_text<'s>(
-    ids: &'s crate::ids::Interner,
+fn check_interned(
+    ids: &crate::ids::Interner,
     id: u32,
     column: &'static str,
-) -> Result<&'s str, RowError> {
+) -> Result<(), RowError> {
     if (id as usize) < ids.len() {
-        Ok(ids.resolve(id))
+        Ok(())
     } else {
         Err((
             column,
@@ -327,7 +329,7 @@ fn customer_of(state: &mut State, cell: &IdCell<'_>) -> Result<CustomerId, RowEr
     match cell {
         IdCell::Text(t) => Ok(state.intern_customer(t)),
         IdCell::Interned(id) => {
-            interned_text(&state.customer_ids, *id, "customer_id").map(|_| CustomerId(*id))
+            check_interned(&state.customer_ids, *id, "customer_id").map(|_| CustomerId(*id))
         }
     }
 }
@@ -336,7 +338,7 @@ fn product_of(state: &mut State, cell: &IdCell<'_>) -> Result<ProductId, RowErro
     match cell {
         IdCell::Text(t) => Ok(state.intern_product(t)),
         IdCell::Interned(id) => {
-            interned_text(&state.product_ids, *id, "product_id").map(|_| ProductId(*id))
+            check_interned(&state.product_ids, *id, "product_id").map(|_| ProductId(*id))
         }
     }
 }
@@ -344,6 +346,6 @@ fn product_of(state: &mut State, cell: &IdCell<'_>) -> Result<ProductId, RowErro
 fn rep_of(state: &mut State, cell: &IdCell<'_>) -> Result<RepId, RowError> {
     match cell {
         IdCell::Text(t) => Ok(state.intern_rep(t)),
-        IdCell::Interned(id) => interned_text(&state.rep_ids, *id, "rep_id").map(|_| RepId(*id)),
+        IdCell::Interned(id) => check_interned(&state.rep_ids, *id, "rep_id").map(|_| RepId(*id)),
     }
 }

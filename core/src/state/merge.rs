@@ -98,7 +98,6 @@ impl State {
         }
         let order_ids: Vec<OrderId> = orders.iter().map(|&o| OrderId(o)).collect();
         let keys = other.line_keys.remapped(&order_ids, &product_ids);
-        self.line_keys.reserve(keys.len());
         for (order, line) in keys {
             self.line_keys.insert(order, line);
         }

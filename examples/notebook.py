@@ -1,0 +1,79 @@
+# %% [markdown]
+# # salespulse in a notebook
+#
+# A distributor's order lines and master data go in as pandas DataFrames; KPIs come out as
+# DataFrames. Run it as a script (`python3 examples/notebook.py`) or cell by cell in Jupyter or
+# VS Code (each `# %%` starts a cell). It needs the package: `bash bindings-python/test.sh`
+# builds and installs it.
+
+# %%
+import pandas as pd
+
+import salespulse
+
+engine = salespulse.Engine({"timezone": "Europe/Berlin", "week_start": "monday"})
+engine.config
+
+# %% [markdown]
+# ## Data in
+#
+# Any table that speaks Arrow works: pandas, polars or pyarrow. Here, a synthetic wholesale
+# distributor: its order lines, customers, reps, products and CRM deals, with `labels`, the
+# events planted in it for the signals to find.
+
+# %%
+data = salespulse.synth.distributor(customers=2_000, years=2, seed=42)
+as_of = data.end
+data.orders.head()
+
+# %%
+for name in ("reps", "customers", "products", "orders", "deals"):
+    report = getattr(engine, f"ingest_{name}")(getattr(data, name))
+    print(f"{name:<10} {report}")
+engine.stats()
+
+# %% [markdown]
+# ## A bad row is rejected with its reason; the good rows are kept
+
+# %%
+messy = pd.DataFrame(
+    {
+        "Order ID": ["X-1", "X-2", "X-3"],
+        "Customer ID": ["C-new-1", None, "C-new-2"],
+        "product_id": [data.products.product_id[0]] * 3,
+        "Date": ["2024-03-01", "2024-03-02", "03/04/2024"],
+        "quantity": [1.0, 2.0, 1.0],
+        "Sales": [9.9, 19.8, 9.9],
+    }
+)
+report = engine.ingest_orders(messy, mapping={"net_amount": "Sales"})
+report.rejected
+
+# %% [markdown]
+# ## KPIs
+#
+# Active customers, churn, product variety, order frequency and pace, items returning to the
+# basket, net revenue: overall, and per rep, segment or region.
+
+# %%
+engine.kpis(as_of)
+
+# %%
+engine.kpis(as_of, by="segment")
+
+# %%
+# The last twelve months, month by month.
+months = pd.date_range(end=pd.Timestamp(as_of), periods=12, freq="ME")
+trend = pd.concat([engine.kpis(m) for m in months], ignore_index=True)
+trend[["as_of", "active_customers", "churn_rate", "variety_per_customer", "net_revenue"]]
+
+# %% [markdown]
+# ## State: snapshot, restore, merge
+#
+# An engine is bytes away from a file or another process; engines built on disjoint customers
+# merge into one.
+
+# %%
+blob = engine.snapshot()
+restored = salespulse.Engine.restore(blob)
+print(f"snapshot: {len(blob) / 1e6:.1f} MB; restored: {restored!r}")
