@@ -116,7 +116,7 @@ impl DateReader {
 
     /// An integer date: `YYYYMMDD`, or an Excel serial in `Auto`/`Excel` mode.
     pub fn integer(&self, value: i64) -> Result<Day, String> {
-        if self.format != DateFormat::Excel && (1_900_01_01..=2_199_12_31).contains(&value) {
+        if self.format != DateFormat::Excel && (19_000_101..=21_991_231).contains(&value) {
             return compact(value)
                 .ok_or_else(|| format!("{value} is not a valid YYYYMMDD date"))
                 .and_then(|d| check_range(d, &value.to_string()));

@@ -56,6 +56,6 @@ mod tests {
         let forward: Fixed = xs.iter().map(|&x| Fixed::from_f64(x)).sum();
         let backward: Fixed = xs.iter().rev().map(|&x| Fixed::from_f64(x)).sum();
         assert_eq!(forward, backward);
-        assert_eq!(forward.to_f64(), 1_000_000_012.6456);
+        assert_eq!(forward.to_f64(), 1_000_000_012.645_6);
     }
 }

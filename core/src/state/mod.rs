@@ -281,7 +281,7 @@ impl State {
             + self
                 .deals
                 .iter()
-                .map(|d| d.visits().len() * std::mem::size_of::<StageVisit>())
+                .map(|d| std::mem::size_of_val(d.visits()))
                 .sum::<usize>();
         StateStats {
             customers: self.customers.len(),
