@@ -52,7 +52,7 @@ pub(crate) struct OrderCells<'a> {
 type RowError = (&'static str, String);
 
 enum Landed {
-    New(CustomerId),
+    New,
     Duplicate,
 }
 
@@ -70,7 +70,6 @@ pub(crate) fn ingest_orders(
     let [line_no, list, rep, currency] = [6, 7, 8, 9].map(|i| cols[i]);
     let rows = batch.len();
     let mut report = IngestReport::default();
-    let mut touched = Vec::new();
     for row in 0..rows {
         let cells = (|| -> Result<OrderCells<'_>, RowError> {
             Ok(OrderCells {
@@ -86,9 +85,9 @@ pub(crate) fn ingest_orders(
                 currency: optional(currency, row, "currency", text_cell)?,
             })
         })();
-        land(state, config, cells, row, &mut report, &mut touched);
+        land(state, config, cells, row, &mut report);
     }
-    finish_batch(state, touched, rows);
+    finish_batch(state, rows);
     Ok(report)
 }
 
@@ -100,7 +99,6 @@ pub(crate) fn ingest_order_rows(
     reader: &DateReader,
 ) -> IngestReport {
     let mut report = IngestReport::default();
-    let mut touched = Vec::new();
     for (row, line) in lines.iter().enumerate() {
         let cells = (|| -> Result<OrderCells<'_>, RowError> {
             Ok(OrderCells {
@@ -119,9 +117,9 @@ pub(crate) fn ingest_order_rows(
                 currency: line.currency.as_deref().map(Cow::Borrowed),
             })
         })();
-        land(state, config, cells, row, &mut report, &mut touched);
+        land(state, config, cells, row, &mut report);
     }
-    finish_batch(state, touched, lines.len());
+    finish_batch(state, lines.len());
     report
 }
 
@@ -135,32 +133,23 @@ fn land(
     cells: Result<OrderCells<'_>, RowError>,
     row: usize,
     report: &mut IngestReport,
-    touched: &mut Vec<CustomerId>,
 ) {
     match cells
         .and_then(|c| check(&c).map(|line| (c, line)))
         .and_then(|(c, line)| store(state, config, c, line))
     {
-        Ok(Landed::New(customer)) => {
-            report.accepted += 1;
-            touched.push(customer);
-        }
+        Ok(Landed::New) => report.accepted += 1,
         Ok(Landed::Duplicate) => report.duplicates += 1,
         Err((column, reason)) => report.reject(row, column, reason),
     }
 }
 
-/// Big batches end with a trim of the histories they grew; small (streaming) ones skip it, since
-/// trimming after every line would reallocate on every append.
-fn finish_batch(state: &mut State, mut touched: Vec<CustomerId>, rows: usize) {
+/// Big batches end with a trim of the histories (spare capacity left by growth); small
+/// (streaming) ones skip it, since trimming after every line would reallocate on every append.
+fn finish_batch(state: &mut State, rows: usize) {
     const TRIM_FROM_ROWS: usize = 4096;
-    if rows < TRIM_FROM_ROWS {
-        return;
-    }
-    touched.sort_unstable();
-    touched.dedup();
-    for c in touched {
-        state.customers[c.index()].trim();
+    if rows >= TRIM_FROM_ROWS {
+        state.customers.iter_mut().for_each(|c| c.trim());
     }
 }
 
@@ -262,7 +251,7 @@ fn store(
         return Ok(Landed::Duplicate);
     }
     add_line(state, customer, product, rep, &c);
-    Ok(Landed::New(customer))
+    Ok(Landed::New)
 }
 
 fn add_line(
