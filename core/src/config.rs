@@ -46,6 +46,14 @@ pub struct Thresholds {
     /// A product is in a customer's *regular* assortment when bought on at least this many
     /// distinct days within the active window (default 2).
     pub regular_min_purchases: u32,
+    /// `frequency_drop`: the largest P(a count this low | the customer's usual rate) still
+    /// reported (default 0.01).
+    pub frequency_drop_alpha: f64,
+    /// `frequency_drop`: the recent count must be at most this share of the expected one
+    /// (default 0.6).
+    pub frequency_drop_ratio: f64,
+    /// `customer_at_risk`: P(alive) below this flags a customer (default 0.3).
+    pub at_risk_p_alive: f64,
 }
 
 impl Default for Thresholds {
@@ -53,6 +61,9 @@ impl Default for Thresholds {
         Thresholds {
             active_window_days: 90,
             regular_min_purchases: 2,
+            frequency_drop_alpha: 0.01,
+            frequency_drop_ratio: 0.6,
+            at_risk_p_alive: 0.3,
         }
     }
 }
@@ -138,6 +149,20 @@ impl Config {
             return Err(Error::Config(
                 "thresholds.regular_min_purchases must be at least 1".into(),
             ));
+        }
+        let t = &self.thresholds;
+        for (name, value, range) in [
+            ("frequency_drop_alpha", t.frequency_drop_alpha, 0.0..=0.5),
+            ("frequency_drop_ratio", t.frequency_drop_ratio, 0.0..=1.0),
+            ("at_risk_p_alive", t.at_risk_p_alive, 0.0..=1.0),
+        ] {
+            if !range.contains(&value) {
+                return Err(Error::Config(format!(
+                    "thresholds.{name} is {value}, it must be between {} and {}",
+                    range.start(),
+                    range.end()
+                )));
+            }
         }
         let mut seen = std::collections::HashSet::new();
         for stage in &self.stages {

@@ -7,12 +7,16 @@
 use crate::config::Config;
 use crate::day::Day;
 use crate::error::{Error, Result};
+use crate::ids::{CustomerId, LabelId, ProductId};
 use crate::ingest::csv::CsvTable;
 use crate::ingest::{self, CsvOptions, DateFormat, DateReader, IngestReport};
 use crate::model::{CustomerRow, DealRow, OrderLine, ProductRow, RepRow};
+use crate::signal::{signals_frame, Signal, SignalKind};
 use crate::state::{State, StateStats};
+use crate::table::Frame;
 use crate::table::{Batch, Mapping};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// The five input tables of API.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -89,7 +93,16 @@ pub struct Engine {
     config: Config,
     state: State,
     clock: Option<Day>,
+    /// Keys of the signals active at the last `advance`, so the feed reports only new ones.
+    active: BTreeSet<SignalKey>,
 }
+
+type SignalKey = (
+    SignalKind,
+    Option<CustomerId>,
+    Option<ProductId>,
+    Option<LabelId>,
+);
 
 impl Engine {
     /// A new, empty engine.
@@ -99,6 +112,7 @@ impl Engine {
             config,
             state: State::default(),
             clock: None,
+            active: BTreeSet::new(),
         })
     }
 
@@ -258,6 +272,59 @@ impl Engine {
         self.state.customers.iter_mut().for_each(|c| c.trim());
     }
 
+    /// Every signal active at `as_of` (default: the engine's clock, else the last order day),
+    /// highest score first. Only data on or before `as_of` is read.
+    pub fn signal_list(&self, as_of: Option<Day>) -> Result<Vec<Signal>> {
+        let as_of = self.resolve_day(as_of)?;
+        Ok(crate::detect::detect_all(&self.state, &self.config, as_of))
+    }
+
+    /// [`Engine::signal_list`] as the signals table (see [`signals_frame`] for its columns).
+    pub fn signals(&self, as_of: Option<Day>) -> Result<Frame> {
+        Ok(signals_frame(&self.state, &self.signal_list(as_of)?))
+    }
+
+    /// Moves the clock to `as_of` and returns the signals that rose since the last advance: the
+    /// real-time feed. A signal that stays active is reported once; one that clears and rises
+    /// again is reported again. The clock never goes back.
+    pub fn advance_list(&mut self, as_of: Day) -> Result<Vec<Signal>> {
+        if let Some(clock) = self.clock.filter(|c| as_of < *c) {
+            return Err(Error::InvalidArgument(format!(
+                "advance({as_of}) would move the clock back from {clock}; signals(as_of) reads the past"
+            )));
+        }
+        let current = self.signal_list(Some(as_of))?;
+        let keys: BTreeSet<SignalKey> = current.iter().map(Signal::key).collect();
+        let risen = current
+            .into_iter()
+            .filter(|s| !self.active.contains(&s.key()))
+            .collect();
+        self.active = keys;
+        self.clock = Some(as_of);
+        Ok(risen)
+    }
+
+    /// [`Engine::advance_list`] as the signals table.
+    pub fn advance(&mut self, as_of: Day) -> Result<Frame> {
+        let risen = self.advance_list(as_of)?;
+        Ok(signals_frame(&self.state, &risen))
+    }
+
+    fn resolve_day(&self, as_of: Option<Day>) -> Result<Day> {
+        let day = as_of
+            .or(self.clock)
+            .or_else(|| self.state.last_day())
+            .ok_or_else(|| {
+                Error::InvalidArgument("the engine has no orders yet; pass as_of".into())
+            })?;
+        if !day.is_plausible() {
+            return Err(Error::InvalidArgument(format!(
+                "as_of {day} is outside 1900..2199"
+            )));
+        }
+        Ok(day)
+    }
+
     /// The whole engine as bytes: versioned, checksummed; see [`crate::snapshot`].
     pub fn snapshot(&self) -> Vec<u8> {
         crate::snapshot::encode(self)
@@ -289,6 +356,8 @@ impl Engine {
         }
         self.state.merge(other.state)?;
         self.clock = self.clock.max(other.clock);
+        // Ids were renamed by the merge; the feed starts afresh.
+        self.active.clear();
         Ok(())
     }
 }

@@ -28,12 +28,16 @@
 
 pub mod config;
 pub mod day;
+pub mod detect;
 pub mod engine;
 pub mod error;
+pub mod evaluate;
 pub mod ids;
 pub mod ingest;
 pub mod kpi;
 pub mod model;
+pub mod models;
+pub mod signal;
 pub mod snapshot;
 pub mod state;
 pub mod synth;
@@ -47,4 +51,5 @@ pub use ids::Interner;
 pub use ingest::{IngestReport, Rejection};
 pub use kpi::GroupBy;
 pub use model::{CustomerRow, DealRow, OrderLine, Outcome, ProductRow, RepRow};
+pub use signal::{Signal, SignalKind};
 pub use table::{Batch, Column, Frame, Series};

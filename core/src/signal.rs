@@ -71,7 +71,9 @@ impl SignalKind {
 
     /// The kind named `name`.
     pub fn parse(name: &str) -> Option<SignalKind> {
-        SignalKind::ALL.into_iter().find(|k| k.name() == name.trim())
+        SignalKind::ALL
+            .into_iter()
+            .find(|k| k.name() == name.trim())
     }
 }
 
@@ -82,7 +84,7 @@ impl std::fmt::Display for SignalKind {
 }
 
 /// One finding of a detector.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Signal {
     /// What was found.
     pub kind: SignalKind,
@@ -155,7 +157,14 @@ impl Signal {
 
     /// What identifies the finding over time: kind, customer and product. The real-time feed
     /// reports a signal when its key was not active at the previous advance.
-    pub fn key(&self) -> (SignalKind, Option<CustomerId>, Option<ProductId>, Option<LabelId>) {
+    pub fn key(
+        &self,
+    ) -> (
+        SignalKind,
+        Option<CustomerId>,
+        Option<ProductId>,
+        Option<LabelId>,
+    ) {
         (self.kind, self.customer, self.product, self.segment)
     }
 }
@@ -165,19 +174,38 @@ impl Signal {
 /// (sorted by name; empty where a signal has no such detail).
 pub fn signals_frame(state: &State, signals: &[Signal]) -> Frame {
     let text = |f: &dyn Fn(&Signal) -> Option<String>| Series::Str(signals.iter().map(f).collect());
-    let number = |f: &dyn Fn(&Signal) -> f64| Series::F64(signals.iter().map(|s| Some(f(s))).collect());
+    let number =
+        |f: &dyn Fn(&Signal) -> f64| Series::F64(signals.iter().map(|s| Some(f(s))).collect());
     let mut frame = Frame::new()
         .with("kind", text(&|s| Some(s.kind.name().to_string())))
-        .with("customer_id", text(&|s| s.customer.map(|c| state.customer_text(c).to_string())))
-        .with("product_id", text(&|s| s.product.map(|p| state.product_text(p).to_string())))
-        .with("rep_id", text(&|s| s.rep.map(|r| state.rep_text(r).to_string())))
-        .with("segment", text(&|s| s.segment.map(|l| state.segment_text(l).to_string())))
-        .with("detected_on", Series::Day(signals.iter().map(|s| Some(s.detected_on)).collect()))
+        .with(
+            "customer_id",
+            text(&|s| s.customer.map(|c| state.customer_text(c).to_string())),
+        )
+        .with(
+            "product_id",
+            text(&|s| s.product.map(|p| state.product_text(p).to_string())),
+        )
+        .with(
+            "rep_id",
+            text(&|s| s.rep.map(|r| state.rep_text(r).to_string())),
+        )
+        .with(
+            "segment",
+            text(&|s| s.segment.map(|l| state.segment_text(l).to_string())),
+        )
+        .with(
+            "detected_on",
+            Series::Day(signals.iter().map(|s| Some(s.detected_on)).collect()),
+        )
         .with("value_at_stake", number(&|s| s.value_at_stake))
         .with("probability", number(&|s| s.probability))
         .with("score", number(&|s| s.score))
         .with("evidence", text(&|s| Some(s.evidence.clone())));
-    let names: BTreeSet<&'static str> = signals.iter().flat_map(|s| s.details.iter().map(|d| d.0)).collect();
+    let names: BTreeSet<&'static str> = signals
+        .iter()
+        .flat_map(|s| s.details.iter().map(|d| d.0))
+        .collect();
     for name in names {
         let values = signals
             .iter()

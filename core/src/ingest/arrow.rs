@@ -628,7 +628,7 @@ pub fn record_batches_to_ipc(batches: &[RecordBatch]) -> Result<Vec<u8>> {
 
 // ---------------------------------------------------------------------------------------------
 // Typed rows as frames: the synthetic distributor's tables leave the engine through these, so
-// every binding gets the same columns (those of API.md, in its order).
+// every binding gets the same columns (those of API.md, in its order) and the same types.
 
 fn strs<T>(rows: &[T], get: impl Fn(&T) -> Option<&str>) -> Series {
     Series::Str(rows.iter().map(|r| get(r).map(str::to_string)).collect())
@@ -704,6 +704,34 @@ pub fn deals_frame(rows: &[DealRow]) -> Frame {
         .with("created", days(rows, |r| r.created))
         .with("closed", days(rows, |r| r.closed))
         .with("outcome", strs(rows, |r| r.outcome.map(|o| o.as_str())))
+}
+
+/// Planted events of the synthetic distributor as a frame: kind, customer_id, product_id,
+/// segment, rep_id, deal_id, start, due, effect.
+pub fn labels_frame(rows: &[crate::synth::Label]) -> Frame {
+    Frame::new()
+        .with("kind", strs(rows, |r| Some(r.kind)))
+        .with("customer_id", strs(rows, |r| r.customer_id.as_deref()))
+        .with("product_id", strs(rows, |r| r.product_id.as_deref()))
+        .with("segment", strs(rows, |r| r.segment.as_deref()))
+        .with("rep_id", strs(rows, |r| r.rep_id.as_deref()))
+        .with("deal_id", strs(rows, |r| r.deal_id.as_deref()))
+        .with("start", days(rows, |r| Some(r.start)))
+        .with("due", days(rows, |r| r.due))
+        .with("effect", floats(rows, |r| r.effect))
+}
+
+/// The tables of a synthetic distributor as named frames, in the order of API.md: orders,
+/// customers, reps, products, deals, labels. The bindings' `synth.distributor` returns these.
+pub fn distributor_frames(data: &crate::synth::Distributor) -> Vec<(&'static str, Frame)> {
+    vec![
+        ("orders", order_lines_frame(&data.orders)),
+        ("customers", customers_frame(&data.customers)),
+        ("reps", reps_frame(&data.reps)),
+        ("products", products_frame(&data.products)),
+        ("deals", deals_frame(&data.deals)),
+        ("labels", labels_frame(&data.labels)),
+    ]
 }
 
 #[cfg(test)]
@@ -1002,6 +1030,36 @@ mod tests {
     }
 
     #[test]
+    fn sliced_batches_read_their_own_rows() {
+        let whole = orders(6, 0);
+        let mut columns = whole.columns().to_vec();
+        columns[3] = Arc::new(
+            TimestampNanosecondArray::from(vec![Some(0), None, Some(0), Some(0), None, Some(0)])
+                .with_timezone("UTC"),
+        );
+        let whole = RecordBatch::try_from_iter_with_nullable(
+            whole
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .zip(columns)
+                .map(|(n, c)| (n, c, true)),
+        )
+        .unwrap();
+        let (a, b) = (whole.slice(0, 3), whole.slice(3, 3));
+        let table = ArrowTable::new(&b);
+        assert_eq!(table.batch().column_at(0).cell(0), Cell::Text("SO-3"));
+        let mut e = engine();
+        let r = e
+            .ingest_arrow(TableKind::Orders, &[a, b], &IngestOptions::default())
+            .unwrap();
+        assert_eq!(r.accepted, 4, "{r}");
+        let rows: Vec<usize> = r.rejected.iter().map(|r| r.row).collect();
+        assert_eq!(rows, [1, 4]);
+    }
+
+    #[test]
     fn nulls_in_required_columns_are_rejected_and_good_rows_kept() {
         let rb = orders(2, 0);
         let mut columns = rb.columns().to_vec();
@@ -1222,5 +1280,34 @@ mod tests {
         assert_eq!(reps_frame(&[]).columns.len(), 5);
         assert_eq!(products_frame(&[]).columns.len(), 4);
         assert_eq!(deals_frame(&[]).columns.len(), 10);
+    }
+
+    #[test]
+    fn a_synthetic_distributor_goes_out_and_back_in_through_arrow() {
+        let data = crate::synth::distributor(30, 1, 5);
+        let frames = distributor_frames(&data);
+        let names: Vec<&str> = frames.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            ["orders", "customers", "reps", "products", "deals", "labels"]
+        );
+        let mut e = engine();
+        for (name, frame) in &frames {
+            let kind = match *name {
+                "orders" => TableKind::Orders,
+                "customers" => TableKind::Customers,
+                "reps" => TableKind::Reps,
+                "products" => TableKind::Products,
+                "deals" => TableKind::Deals,
+                _ => continue,
+            };
+            let batch = frame_to_record_batch(frame).unwrap();
+            let report = e
+                .ingest_arrow(kind, &[batch], &IngestOptions::default())
+                .unwrap();
+            assert!(report.is_clean(), "{name}: {report}");
+            assert_eq!(report.accepted + report.duplicates, frame.len(), "{name}");
+        }
+        assert_eq!(frames[5].1.len(), data.labels.len());
     }
 }

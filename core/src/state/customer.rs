@@ -98,6 +98,19 @@ impl CustomerState {
             .map(|i| &self.pairs[i])
     }
 
+    /// Days on or before `day` on which the customer bought something (some product's net
+    /// quantity that day was positive), ascending.
+    pub fn purchase_days_until(&self, day: Day) -> Vec<Day> {
+        let mut days: Vec<Day> = self
+            .pairs
+            .iter()
+            .flat_map(|h| h.purchase_days_until(day))
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days
+    }
+
     /// The rep responsible for the customer: the account owner, else the latest order's rep.
     pub fn rep(&self) -> Option<RepId> {
         self.master.owner.or(self.order_rep.map(|(_, r)| r))

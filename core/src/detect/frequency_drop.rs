@@ -1,0 +1,243 @@
+//! `frequency_drop`: the customer still buys, but far less often than its own history says.
+//!
+//! Owns: the test of a customer's recent purchase count against its own rhythm. Purchase days
+//! are a renewal process (B2B customers order on a rhythm, far more regularly than Poisson).
+//! In a recent window of R days the count K then has mean μ = R / m and, by the renewal central
+//! limit theorem, variance c²μ, where m is the customer's mean interval and c its coefficient of
+//! variation (Poisson is the special case c = 1). The baseline (after the first purchase, before
+//! the window) gives m from n intervals and c² shrunk toward the population's median CV²
+//! (Gamma-Poisson style pooling, so a customer with few intervals borrows strength), and the
+//! rate estimate's own uncertainty adds μ²c²/n to the variance. With a year of history, μ is
+//! scaled by the customer's seasonality (the same window last year against its usual rate,
+//! add-one smoothed), so a school that never buys in the summer break is not flagged.
+//!
+//! A drop is reported when P(K <= k) < α (normal approximation with continuity correction),
+//! the count is at most `frequency_drop_ratio` of μ, and the customer still bought in the window
+//! (no purchase at all is `customer_at_risk`'s case).
+
+use super::{Detector, Scene};
+use crate::config::Config;
+use crate::day::Day;
+use crate::ids::CustomerId;
+use crate::signal::{Signal, SignalKind};
+use statrs::distribution::{ContinuousCDF, Normal};
+
+/// The frequency-drop detector.
+#[derive(Clone, Debug)]
+pub struct FrequencyDrop {
+    alpha: f64,
+    max_ratio: f64,
+    horizon: f64,
+}
+
+/// The recent window spans this many median intervals (so about this many purchases are
+/// expected): enough for a halved rate to stand out, short enough to see it within weeks.
+const GAPS_PER_WINDOW: i32 = 6;
+const MIN_WINDOW: i32 = 28;
+const MAX_WINDOW: i32 = 182;
+/// Intervals needed before the window for a baseline.
+const MIN_BASELINE_INTERVALS: usize = 6;
+/// Weight, in intervals, of the population's CV² in a customer's shrunk CV².
+const PRIOR_INTERVALS: f64 = 10.0;
+/// No customer is treated as more regular than this (CV 0.2): guards against overconfidence.
+const MIN_CV2: f64 = 0.04;
+
+/// One customer's baseline and recent counts.
+struct Counts {
+    window: i32,
+    observed: usize,
+    intervals: usize,
+    mean_interval: f64,
+    cv2: f64,
+    season: f64,
+    value_per_day: f64,
+}
+
+/// The test's verdict for one customer.
+struct Verdict {
+    expected: f64,
+    p_value: f64,
+}
+
+impl FrequencyDrop {
+    /// The detector with the configured thresholds.
+    pub fn from_config(config: &Config) -> FrequencyDrop {
+        FrequencyDrop {
+            alpha: config.thresholds.frequency_drop_alpha,
+            max_ratio: config.thresholds.frequency_drop_ratio,
+            horizon: f64::from(config.horizon_days),
+        }
+    }
+
+    fn signal(
+        &self,
+        scene: &Scene<'_>,
+        customer: CustomerId,
+        c: &Counts,
+        v: &Verdict,
+    ) -> Option<Signal> {
+        let ratio = c.observed as f64 / v.expected;
+        if c.observed == 0 || v.p_value >= self.alpha || ratio > self.max_ratio {
+            return None;
+        }
+        let value = c.value_per_day * self.horizon * (1.0 - ratio);
+        let evidence = format!(
+            "bought every ~{:.0} days; {} purchase days in the last {} days where {:.1} were expected \
+             (P = {:.1e})",
+            c.mean_interval, c.observed, c.window, v.expected, v.p_value
+        );
+        let signal = Signal::new(
+            SignalKind::FrequencyDrop,
+            Some(customer),
+            None,
+            scene.as_of,
+            value,
+            1.0 - v.p_value,
+            evidence,
+        )
+        .with_detail("observed_purchases", c.observed as f64)
+        .with_detail("expected_purchases", v.expected)
+        .with_detail("p_value", v.p_value)
+        .with_detail("window_days", f64::from(c.window));
+        Some(signal)
+    }
+}
+
+fn counts(scene: &Scene<'_>, customer: CustomerId) -> Option<Counts> {
+    let days = scene.days_of(customer);
+    let window = window_days(days)?;
+    let start = scene.as_of - window;
+    let baseline: &[Day] = &days[..days.partition_point(|d| *d <= start)];
+    if baseline.len() < MIN_BASELINE_INTERVALS + 1 {
+        return None;
+    }
+    let gaps: Vec<f64> = baseline
+        .windows(2)
+        .map(|w| f64::from(w[1] - w[0]))
+        .collect();
+    let n = gaps.len() as f64;
+    let mean = gaps.iter().sum::<f64>() / n;
+    let var = gaps.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let first = baseline[0];
+    let exposure = f64::from(start - first);
+    Some(Counts {
+        window,
+        observed: days.len() - baseline.len(),
+        intervals: gaps.len(),
+        mean_interval: mean,
+        cv2: var / (mean * mean),
+        season: seasonal_index(days, first, start, window, 1.0 / mean),
+        value_per_day: scene.net_between(customer, first, start) / exposure,
+    })
+}
+
+fn verdict(c: &Counts, population_cv2: f64, normal: &Normal) -> Verdict {
+    let n = c.intervals as f64;
+    let cv2 = ((n * c.cv2 + PRIOR_INTERVALS * population_cv2) / (n + PRIOR_INTERVALS)).max(MIN_CV2);
+    let expected = f64::from(c.window) / c.mean_interval * c.season;
+    let variance = cv2 * expected + expected * expected * cv2 / n;
+    let z = (c.observed as f64 + 0.5 - expected) / variance.sqrt();
+    Verdict {
+        expected,
+        p_value: normal.cdf(z),
+    }
+}
+
+/// The recent window: about six median intervals of the customer, within 4..26 weeks.
+fn window_days(days: &[Day]) -> Option<i32> {
+    if days.len() < MIN_BASELINE_INTERVALS + 2 {
+        return None;
+    }
+    let mut gaps: Vec<i32> = days.windows(2).map(|w| w[1] - w[0]).collect();
+    let mid = gaps.len() / 2;
+    let median = *gaps.select_nth_unstable(mid).1;
+    Some((median * GAPS_PER_WINDOW).clamp(MIN_WINDOW, MAX_WINDOW))
+}
+
+/// How busy the same window was a year earlier relative to the usual rate (1 without a full
+/// year of history). Add-one smoothing keeps one quiet or busy year from dominating.
+fn seasonal_index(days: &[Day], first: Day, start: Day, window: i32, rate: f64) -> f64 {
+    let (from, to) = (start - 365, start - 365 + window);
+    if from < first {
+        return 1.0;
+    }
+    let last_year = days.iter().filter(|d| **d > from && **d <= to).count() as f64;
+    let usual = rate * f64::from(window);
+    ((last_year + 1.0) / (usual + 1.0)).clamp(0.1, 3.0)
+}
+
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mid = values.len() / 2;
+    Some(*values.select_nth_unstable_by(mid, f64::total_cmp).1)
+}
+
+impl Detector for FrequencyDrop {
+    fn kind(&self) -> SignalKind {
+        SignalKind::FrequencyDrop
+    }
+
+    fn detect(&self, scene: &Scene<'_>) -> Vec<Signal> {
+        let all: Vec<(CustomerId, Counts)> = scene
+            .state
+            .customers()
+            .filter_map(|(id, _)| counts(scene, id).map(|c| (id, c)))
+            .collect();
+        let Some(population_cv2) = median(all.iter().map(|(_, c)| c.cv2).collect()) else {
+            return Vec::new();
+        };
+        let normal = Normal::standard();
+        all.iter()
+            .filter_map(|(id, c)| self.signal(scene, *id, c, &verdict(c, population_cv2, &normal)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts_of(observed: usize, intervals: usize, cv2: f64) -> Counts {
+        Counts {
+            window: 60,
+            observed,
+            intervals,
+            mean_interval: 10.0,
+            cv2,
+            season: 1.0,
+            value_per_day: 100.0,
+        }
+    }
+
+    #[test]
+    fn a_halved_rate_is_significant_for_a_regular_customer_and_not_for_an_erratic_one() {
+        let normal = Normal::standard();
+        let regular = verdict(&counts_of(3, 40, 0.05), 0.05, &normal);
+        assert!((regular.expected - 6.0).abs() < 1e-12);
+        assert!(regular.p_value < 0.01, "{}", regular.p_value);
+        let erratic = verdict(&counts_of(3, 40, 1.0), 1.0, &normal);
+        assert!(erratic.p_value > 0.05, "{}", erratic.p_value);
+        let usual = verdict(&counts_of(6, 40, 0.05), 0.05, &normal);
+        assert!(usual.p_value > 0.5);
+    }
+
+    #[test]
+    fn the_window_spans_six_median_intervals_within_bounds() {
+        let weekly: Vec<Day> = (0..30).map(|i| Day(i * 7)).collect();
+        assert_eq!(window_days(&weekly), Some(42));
+        let monthly: Vec<Day> = (0..30).map(|i| Day(i * 30)).collect();
+        assert_eq!(window_days(&monthly), Some(180));
+        assert_eq!(window_days(&weekly[..7]), None);
+    }
+
+    #[test]
+    fn a_season_that_was_quiet_last_year_lowers_the_expectation() {
+        let mut days: Vec<Day> = (0..60).map(|i| Day(i * 7)).collect();
+        // Last year's window (days 365-365+42 back from start) had no purchases.
+        days.retain(|d| !(d.0 > 400 - 365 && d.0 <= 400 - 365 + 42));
+        let index = seasonal_index(&days, Day(0), Day(400), 42, 1.0 / 7.0);
+        assert!(index < 0.2, "{index}");
+    }
+}

@@ -1,0 +1,182 @@
+//! Scoring detectors against planted labels.
+//!
+//! Owns: [`score_signals`], which replays an engine's history day by day at a fixed step,
+//! collects each signal's *alarms* (runs of consecutive detections of one key: kind, customer,
+//! product or segment) and matches them to the [`Label`]s of a synthetic distributor:
+//!
+//! - detections of one key less than [`REARM_DAYS`] apart belong to one alarm (a signal that
+//!   flickers for a week is one alarm, not two);
+//! - an alarm is **true** when a label of its kind for the same customer (and product, for item
+//!   kinds; segment, for segment kinds) started on or before the alarm's first day;
+//! - **precision** = true alarms / alarms; **recall** = labels with a true alarm / labels;
+//! - **delay** = an alarm's first day minus the label's `due` day (item events: when the next
+//!   purchase would have come) or its `start`.
+//!
+//! It only reads the engine; detectors see nothing but data up to each replayed day.
+
+use crate::day::Day;
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::signal::{Signal, SignalKind};
+use crate::synth::Label;
+use std::collections::BTreeMap;
+
+/// How one kind did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KindScore {
+    /// The signal kind.
+    pub kind: SignalKind,
+    /// Planted events of this kind that started within the replay.
+    pub labels: usize,
+    /// Of those, found by a true alarm.
+    pub found: usize,
+    /// Alarms raised.
+    pub alarms: usize,
+    /// Alarms that matched a planted event.
+    pub true_alarms: usize,
+    /// Median days from the label's due (or start) day to the first true alarm.
+    pub median_delay_days: Option<f64>,
+    /// False alarms by what the customer had instead: another planted kind, or "none".
+    pub false_alarms_on: BTreeMap<String, usize>,
+}
+
+impl KindScore {
+    /// found / labels (`None` without labels).
+    pub fn recall(&self) -> Option<f64> {
+        (self.labels > 0).then(|| self.found as f64 / self.labels as f64)
+    }
+
+    /// true alarms / alarms (`None` without alarms).
+    pub fn precision(&self) -> Option<f64> {
+        (self.alarms > 0).then(|| self.true_alarms as f64 / self.alarms as f64)
+    }
+}
+
+/// Detections of one key closer than this belong to the same alarm.
+pub const REARM_DAYS: i32 = 28;
+
+type Key = (SignalKind, Option<String>, Option<String>, Option<String>);
+
+fn key_of(engine: &Engine, s: &Signal) -> Key {
+    let state = engine.state();
+    let item_level = matches!(
+        s.kind,
+        SignalKind::ItemLapsed
+            | SignalKind::SeasonalDue
+            | SignalKind::ItemLapsedAcrossSimilar
+            | SignalKind::CrossSell
+    );
+    let customer = s.customer.map(|c| state.customer_text(c).to_string());
+    let product = s
+        .product
+        .filter(|_| item_level)
+        .map(|p| state.product_text(p).to_string());
+    let segment = s
+        .segment
+        .filter(|_| customer.is_none())
+        .map(|l| state.segment_text(l).to_string());
+    (s.kind, customer, product, segment)
+}
+
+fn label_matches(label: &Label, key: &Key) -> bool {
+    let (kind, customer, product, segment) = key;
+    SignalKind::parse(label.kind) == Some(*kind)
+        && label.customer_id == *customer
+        && (product.is_none() || label.product_id == *product)
+        && (customer.is_some() || label.segment == *segment)
+}
+
+/// Replays `engine` from `from` to `to` every `every_days` and scores each kind it emits or has
+/// labels for.
+pub fn score_signals(
+    engine: &Engine,
+    labels: &[Label],
+    from: Day,
+    to: Day,
+    every_days: i32,
+) -> Result<Vec<KindScore>> {
+    let mut alarms: BTreeMap<Key, Vec<Day>> = BTreeMap::new();
+    let mut last_seen: BTreeMap<Key, Day> = BTreeMap::new();
+    let mut day = from;
+    while day <= to {
+        for s in engine.signal_list(Some(day))? {
+            let key = key_of(engine, &s);
+            let continuing = last_seen
+                .get(&key)
+                .is_some_and(|d| day - *d <= every_days.max(REARM_DAYS));
+            if !continuing {
+                alarms.entry(key.clone()).or_default().push(day);
+            }
+            last_seen.insert(key, day);
+        }
+        day = day + every_days;
+    }
+    let mut kinds: Vec<SignalKind> = alarms.keys().map(|k| k.0).collect();
+    kinds.extend(labels.iter().filter_map(|l| SignalKind::parse(l.kind)));
+    kinds.sort();
+    kinds.dedup();
+    Ok(kinds
+        .into_iter()
+        .map(|k| score_kind(k, &alarms, labels, from, to))
+        .collect())
+}
+
+fn score_kind(
+    kind: SignalKind,
+    alarms: &BTreeMap<Key, Vec<Day>>,
+    all_labels: &[Label],
+    from: Day,
+    to: Day,
+) -> KindScore {
+    let labels: Vec<&Label> = all_labels
+        .iter()
+        .filter(|l| SignalKind::parse(l.kind) == Some(kind))
+        .filter(|l| (from..=to).contains(&Day::from_date(l.start)))
+        .collect();
+    let mut score = KindScore {
+        kind,
+        labels: labels.len(),
+        found: 0,
+        alarms: 0,
+        true_alarms: 0,
+        median_delay_days: None,
+        false_alarms_on: BTreeMap::new(),
+    };
+    let mut delays = Vec::new();
+    let mut found = vec![false; labels.len()];
+    for (key, days) in alarms.iter().filter(|(k, _)| k.0 == kind) {
+        for &day in days {
+            score.alarms += 1;
+            let hit = labels
+                .iter()
+                .position(|l| label_matches(l, key) && Day::from_date(l.start) <= day);
+            if let Some(i) = hit {
+                score.true_alarms += 1;
+                if !found[i] {
+                    found[i] = true;
+                    let reference = labels[i].due.unwrap_or(labels[i].start);
+                    delays.push(f64::from(day - Day::from_date(reference)));
+                }
+            } else {
+                let cause = all_labels
+                    .iter()
+                    .find(|l| key.1.is_some() && l.customer_id == key.1)
+                    .map_or("none", |l| l.kind);
+                *score.false_alarms_on.entry(cause.to_string()).or_default() += 1;
+            }
+        }
+    }
+    score.found = found.iter().filter(|f| **f).count();
+    delays.sort_by(f64::total_cmp);
+    score.median_delay_days = median(&delays);
+    score
+}
+
+fn median(sorted: &[f64]) -> Option<f64> {
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2]),
+        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+    }
+}
