@@ -43,9 +43,7 @@ fn days(batches: &[RecordBatch], name: &str) -> Vec<i32> {
         for row in 0..column.len() {
             out.push(match cells.cell(row) {
                 Cell::Day(d) => d.0,
-                Cell::LocalMicros(us) | Cell::UtcMicros(us) => {
-                    us.div_euclid(86_400_000_000) as i32
-                }
+                Cell::LocalMicros(us) | Cell::UtcMicros(us) => us.div_euclid(86_400_000_000) as i32,
                 other => panic!("{name}: {other:?}"),
             });
         }
@@ -100,7 +98,9 @@ fn best<F: FnMut() -> usize>(repeat: usize, expected: usize, mut run: F) -> (f64
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("usage: ingest_native FILE.arrow [--repeat N]");
+    let path = args
+        .next()
+        .expect("usage: ingest_native FILE.arrow [--repeat N]");
     let repeat = match (args.next().as_deref(), args.next()) {
         (Some("--repeat"), Some(n)) => n.parse().expect("--repeat N"),
         _ => 3,

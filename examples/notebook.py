@@ -11,8 +11,13 @@ import pandas as pd
 
 import salespulse
 
+try:  # in a notebook, tables render as tables; as a script, they print
+    from IPython.display import display as show
+except ImportError:
+    show = print
+
 engine = salespulse.Engine({"timezone": "Europe/Berlin", "week_start": "monday"})
-engine.config
+show(engine.config)
 
 # %% [markdown]
 # ## Data in
@@ -24,13 +29,13 @@ engine.config
 # %%
 data = salespulse.synth.distributor(customers=2_000, years=2, seed=42)
 as_of = data.end
-data.orders.head()
+show(data.orders.head())
 
 # %%
 for name in ("reps", "customers", "products", "orders", "deals"):
     report = getattr(engine, f"ingest_{name}")(getattr(data, name))
     print(f"{name:<10} {report}")
-engine.stats()
+show(engine.stats())
 
 # %% [markdown]
 # ## A bad row is rejected with its reason; the good rows are kept
@@ -47,7 +52,7 @@ messy = pd.DataFrame(
     }
 )
 report = engine.ingest_orders(messy, mapping={"net_amount": "Sales"})
-report.rejected
+show(report.rejected)
 
 # %% [markdown]
 # ## KPIs
@@ -56,16 +61,16 @@ report.rejected
 # basket, net revenue: overall, and per rep, segment or region.
 
 # %%
-engine.kpis(as_of)
+show(engine.kpis(as_of))
 
 # %%
-engine.kpis(as_of, by="segment")
+show(engine.kpis(as_of, by="segment"))
 
 # %%
 # The last twelve months, month by month.
 months = pd.date_range(end=pd.Timestamp(as_of), periods=12, freq="ME")
 trend = pd.concat([engine.kpis(m) for m in months], ignore_index=True)
-trend[["as_of", "active_customers", "churn_rate", "variety_per_customer", "net_revenue"]]
+show(trend[["as_of", "active_customers", "churn_rate", "variety_per_customer", "net_revenue"]])
 
 # %% [markdown]
 # ## State: snapshot, restore, merge

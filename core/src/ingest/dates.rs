@@ -75,7 +75,7 @@ impl DateReader {
                 .or_else(|| self.numeric_or_slashed(text)),
         };
         let day = day.ok_or_else(|| self.explain(text))??;
-        check_range(day, text)
+        check_range(day, || text)
     }
 
     /// The day of an Excel serial number.
@@ -93,7 +93,7 @@ impl DateReader {
         } else {
             Day(EXCEL_EPOCH.0 + whole as i32)
         };
-        check_range(day, &serial.to_string())
+        check_range(day, || serial)
     }
 
     /// The day of a UTC instant given in microseconds since the epoch, in the configured zone.
@@ -101,17 +101,17 @@ impl DateReader {
         let instant = DateTime::from_timestamp_micros(micros)
             .ok_or_else(|| format!("timestamp {micros} µs is out of range"))?;
         let day = Day::from_date(instant.with_timezone(&self.timezone).date_naive());
-        check_range(day, &instant.to_rfc3339())
+        check_range(day, || instant.to_rfc3339())
     }
 
     /// The day of a wall-clock time without a zone: its own date (it is taken as local time).
     pub fn naive(&self, datetime: NaiveDateTime) -> Result<Day, String> {
-        check_range(Day::from_date(datetime.date()), &datetime.to_string())
+        check_range(Day::from_date(datetime.date()), || datetime)
     }
 
     /// The day of a calendar date.
     pub fn date(&self, date: NaiveDate) -> Result<Day, String> {
-        check_range(Day::from_date(date), &date.to_string())
+        check_range(Day::from_date(date), || date)
     }
 
     /// An integer date: `YYYYMMDD`, or an Excel serial in `Auto`/`Excel` mode.
@@ -119,7 +119,7 @@ impl DateReader {
         if self.format != DateFormat::Excel && (19_000_101..=21_991_231).contains(&value) {
             return compact(value)
                 .ok_or_else(|| format!("{value} is not a valid YYYYMMDD date"))
-                .and_then(|d| check_range(d, &value.to_string()));
+                .and_then(|d| check_range(d, || value));
         }
         if self.format == DateFormat::Excel || EXCEL_AUTO_RANGE.contains(&(value as f64)) {
             return self.excel_serial(value as f64);
@@ -220,11 +220,12 @@ fn compact(value: i64) -> Option<Day> {
     Day::from_ymd(year as i32, (rest / 100) as u32, (rest % 100) as u32)
 }
 
-fn check_range(day: Day, shown: &str) -> Result<Day, String> {
+/// The day if plausible; the message (built only then) names what was read.
+fn check_range<S: std::fmt::Display>(day: Day, shown: impl FnOnce() -> S) -> Result<Day, String> {
     if day.is_plausible() {
         Ok(day)
     } else {
-        Err(format!("date {shown} is outside 1900-01-01..2199-12-31"))
+        Err(format!("date {} is outside 1900-01-01..2199-12-31", shown()))
     }
 }
 

@@ -1,0 +1,46 @@
+"""salespulse: a distributor's ERP order lines and CRM deals in, signals and weekly tasks for
+sales reps out.
+
+The engine is written in Rust; this package is a thin door to it. Tables go in as anything that
+speaks the Arrow PyCapsule protocol (pandas, polars, pyarrow) or as CSV files; results come out
+as pandas DataFrames (``to="polars"`` or ``to="arrow"`` on request).
+
+>>> import salespulse
+>>> engine = salespulse.Engine({"timezone": "Europe/Berlin"})
+>>> report = engine.ingest_orders(orders_df)            # doctest: +SKIP
+>>> engine.kpis("2024-03-31", by="segment")              # doctest: +SKIP
+
+Classes: :class:`Engine`, :class:`Config`, :class:`IngestReport`. Errors: :class:`Error` and
+its subclasses. Synthetic data: :mod:`salespulse.synth`.
+"""
+
+from __future__ import annotations
+
+from ._errors import (
+    ConfigError,
+    CsvError,
+    Error,
+    InvalidArgumentError,
+    IoError,
+    MergeError,
+    SchemaError,
+    SnapshotError,
+)
+from ._salespulse import Config, Engine, IngestReport, __version__
+from . import synth
+
+__all__ = [
+    "Config",
+    "Engine",
+    "IngestReport",
+    "Error",
+    "SchemaError",
+    "ConfigError",
+    "SnapshotError",
+    "MergeError",
+    "CsvError",
+    "InvalidArgumentError",
+    "IoError",
+    "synth",
+    "__version__",
+]

@@ -1,0 +1,36 @@
+"""salespulse: a distributor's ERP order lines and CRM deals in, signals and weekly tasks for
+sales reps out."""
+
+from . import synth as synth
+from ._errors import (
+    ConfigError as ConfigError,
+    CsvError as CsvError,
+    Error as Error,
+    InvalidArgumentError as InvalidArgumentError,
+    IoError as IoError,
+    MergeError as MergeError,
+    SchemaError as SchemaError,
+    SnapshotError as SnapshotError,
+)
+from ._salespulse import (
+    Config as Config,
+    Engine as Engine,
+    IngestReport as IngestReport,
+    __version__ as __version__,
+)
+
+__all__ = [
+    "Config",
+    "Engine",
+    "IngestReport",
+    "Error",
+    "SchemaError",
+    "ConfigError",
+    "SnapshotError",
+    "MergeError",
+    "CsvError",
+    "InvalidArgumentError",
+    "IoError",
+    "synth",
+    "__version__",
+]

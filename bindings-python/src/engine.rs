@@ -1,0 +1,421 @@
+//! `salespulse.Engine`: each method parses its arguments and makes one core call.
+
+use crate::config::PyConfig;
+use crate::convert::{self, To};
+use crate::errors::{raise, run, CoreResult};
+use crate::report::PyIngestReport;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+use pyo3_arrow::input::AnyRecordBatch;
+use salespulse::ingest::{CsvOptions, DateFormat, Delimiter, Encoding};
+use salespulse::kpi::GroupBy;
+use salespulse::table::Mapping;
+use salespulse::{Engine, IngestOptions, TableKind};
+use std::path::PathBuf;
+
+/// Turns ERP order lines and CRM deals into KPIs, signals and weekly tasks for sales reps.
+///
+/// Args:
+///     config: None (defaults), a dict of settings or a `Config`; see `salespulse.Config`.
+///
+/// Tables go in with the ``ingest_*`` methods: anything that speaks the Arrow PyCapsule protocol
+/// (a pandas or polars DataFrame, a pyarrow Table or RecordBatchReader), or the path of a CSV
+/// file. Results come out as pandas DataFrames, or polars / pyarrow with ``to="polars"`` /
+/// ``to="arrow"``. Long calls release the GIL.
+///
+/// Example:
+///     >>> import pandas as pd, salespulse
+///     >>> engine = salespulse.Engine({"timezone": "Europe/Berlin"})
+///     >>> orders = pd.DataFrame({"order_id": ["SO-1"], "customer_id": ["C1"],
+///     ...     "product_id": ["P1"], "date": ["2024-03-01"], "quantity": [2.0],
+///     ...     "net_amount": [19.8]})
+///     >>> engine.ingest_orders(orders)
+///     <IngestReport: 1 accepted, 0 duplicates, 0 rejected>
+///     >>> engine.kpis("2024-03-31")  # a pandas DataFrame
+#[pyclass(module = "salespulse", name = "Engine", skip_from_py_object)]
+pub struct PyEngine {
+    pub inner: Engine,
+}
+
+/// The table argument of an ingest call.
+enum Input {
+    Arrow(AnyRecordBatch),
+    Csv(PathBuf),
+}
+
+fn invalid(py: Python<'_>, message: String) -> PyErr {
+    raise(
+        py,
+        "InvalidArgumentError",
+        format!("invalid argument: {message}"),
+    )
+}
+
+fn input(table: &Bound<'_, PyAny>) -> PyResult<Input> {
+    let py = table.py();
+    if table.is_instance_of::<PyString>() || table.hasattr("__fspath__")? {
+        return Ok(Input::Csv(table.extract()?));
+    }
+    if table.hasattr("__arrow_c_stream__")? || table.hasattr("__arrow_c_array__")? {
+        // pandas converts itself to Arrow here; a column it cannot convert (an object column
+        // mixing numbers and text) fails in pyarrow, which names the column.
+        return table
+            .extract::<AnyRecordBatch>()
+            .map(Input::Arrow)
+            .map_err(|e| {
+                let err = raise(
+                    py,
+                    "SchemaError",
+                    format!("the table cannot be read as Arrow: {e}"),
+                );
+                err.set_cause(py, Some(e));
+                err
+            });
+    }
+    let hint = if table.hasattr("collect")? {
+        " (a polars LazyFrame: call .collect() first)"
+    } else {
+        ""
+    };
+    Err(pyo3::exceptions::PyTypeError::new_err(format!(
+        "expected a table (a pandas or polars DataFrame, a pyarrow Table or RecordBatchReader: \
+         anything with __arrow_c_stream__) or the path of a CSV file, not {}{hint}",
+        table.get_type()
+    )))
+}
+
+fn options(py: Python<'_>, mapping: Option<Mapping>, date_format: &str) -> PyResult<IngestOptions> {
+    let date_format = DateFormat::parse(date_format).ok_or_else(|| {
+        invalid(
+            py,
+            format!(
+                "date_format is {date_format:?}; it must be \"auto\", \"day_first\", \
+                 \"month_first\" or \"excel\""
+            ),
+        )
+    })?;
+    Ok(IngestOptions {
+        mapping,
+        date_format,
+    })
+}
+
+fn csv_options(py: Python<'_>, delimiter: &str, encoding: &str) -> PyResult<CsvOptions> {
+    let delimiter = match delimiter {
+        "whitespace" => Delimiter::Whitespace,
+        d if d.len() == 1 && d.is_ascii() => Delimiter::Byte(d.as_bytes()[0]),
+        d => {
+            return Err(invalid(
+                py,
+                format!("delimiter is {d:?}; it must be one ASCII character or \"whitespace\""),
+            ))
+        }
+    };
+    let encoding = Encoding::parse(encoding).ok_or_else(|| {
+        invalid(
+            py,
+            format!("encoding is {encoding:?}; it must be \"auto\", \"utf-8\" or \"windows-1252\""),
+        )
+    })?;
+    Ok(CsvOptions::default()
+        .with_delimiter(delimiter)
+        .with_encoding(encoding))
+}
+
+impl PyEngine {
+    #[allow(clippy::too_many_arguments)]
+    fn ingest(
+        &mut self,
+        py: Python<'_>,
+        kind: TableKind,
+        table: &Bound<'_, PyAny>,
+        mapping: Option<Mapping>,
+        date_format: &str,
+        delimiter: &str,
+        encoding: &str,
+    ) -> PyResult<PyIngestReport> {
+        let options = options(py, mapping, date_format)?;
+        let engine = &mut self.inner;
+        let report = match input(table)? {
+            Input::Arrow(table) => {
+                let mut reader = table.into_reader()?;
+                run(py, || {
+                    engine.ingest_arrow_reader(kind, &mut reader, &options)
+                })?
+            }
+            Input::Csv(path) => {
+                let csv = csv_options(py, delimiter, encoding)?;
+                run(py, || engine.ingest_csv(kind, &path, &csv, &options))?
+            }
+        };
+        Ok(PyIngestReport { inner: report })
+    }
+
+    fn day(&self, value: &Bound<'_, PyAny>, name: &str) -> PyResult<salespulse::Day> {
+        convert::day(value, name, self.inner.config())
+    }
+}
+
+/// One doc for the five ingest methods' arguments.
+macro_rules! ingest_doc {
+    ($what:literal, $columns:literal) => {
+        concat!(
+            "Ingests ", $what, ".\n\n",
+            "Validated and idempotent: a row seen before counts once.\n\n",
+            "Args:\n",
+            "    table: a pandas or polars DataFrame, a pyarrow Table or RecordBatchReader (anything\n",
+            "        with __arrow_c_stream__), or the path (str or Path) of a CSV file.\n",
+            "    mapping: {canonical column: your column} for columns named differently, such as\n",
+            "        {\"customer_id\": \"CustomerID\"}. Names that differ only in case, spaces or\n",
+            "        punctuation (\"Customer ID\") are found without it.\n",
+            "    date_format: how text dates are written: \"auto\" (ISO, YYYYMMDD, Excel serials),\n",
+            "        \"day_first\" (dd/mm/yyyy), \"month_first\" (mm/dd/yyyy) or \"excel\".\n",
+            "    delimiter: CSV files only: the field separator, one character or \"whitespace\".\n",
+            "    encoding: CSV files only: \"auto\" (UTF-8, else Windows-1252), \"utf-8\" or\n",
+            "        \"windows-1252\".\n\n",
+            "Columns: ", $columns, "\n\n",
+            "Returns:\n",
+            "    IngestReport: accepted, duplicates and rejected (row, column, reason). A bad row is\n",
+            "    rejected with its reason; the good rows of the table are taken.\n\n",
+            "Raises:\n",
+            "    SchemaError: a required column is missing (the message names it) or unreadable.\n",
+            "    CsvError, IoError: a CSV file cannot be read.\n"
+        )
+    };
+}
+
+#[pymethods]
+impl PyEngine {
+    #[new]
+    #[pyo3(signature = (config = None))]
+    fn new(config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let py_config = PyConfig::from_arg(config)?;
+        let py = config.map(|c| c.py());
+        match Engine::new(py_config) {
+            Ok(inner) => Ok(PyEngine { inner }),
+            Err(e) => Err(match py {
+                Some(py) => crate::errors::core(py, e),
+                None => Python::attach(|py| crate::errors::core(py, e)),
+            }),
+        }
+    }
+
+    /// The engine's settings.
+    #[getter]
+    fn config(&self) -> PyConfig {
+        PyConfig {
+            inner: self.inner.config().clone(),
+        }
+    }
+
+    /// The last day the engine was advanced to (a datetime.date), or None.
+    #[getter]
+    fn clock<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner
+            .clock()
+            .map(|d| convert::py_date(py, d))
+            .transpose()
+    }
+
+    #[doc = ingest_doc!("ERP order lines (invoices, credit notes; a negative quantity is a return)",
+        "order_id, customer_id, product_id, date, quantity, net_amount;\n    optional line_no, \
+         list_amount, rep_id, currency.")]
+    #[pyo3(signature = (table, mapping = None, date_format = "auto", *, delimiter = ",", encoding = "auto"))]
+    fn ingest_orders(
+        &mut self,
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        mapping: Option<Mapping>,
+        date_format: &str,
+        delimiter: &str,
+        encoding: &str,
+    ) -> PyResult<PyIngestReport> {
+        let kind = TableKind::Orders;
+        self.ingest(py, kind, table, mapping, date_format, delimiter, encoding)
+    }
+
+    #[doc = ingest_doc!("customers (accounts); a later row for a customer updates it",
+        "customer_id; optional rep_id (the account owner), segment, region, name.")]
+    #[pyo3(signature = (table, mapping = None, date_format = "auto", *, delimiter = ",", encoding = "auto"))]
+    fn ingest_customers(
+        &mut self,
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        mapping: Option<Mapping>,
+        date_format: &str,
+        delimiter: &str,
+        encoding: &str,
+    ) -> PyResult<PyIngestReport> {
+        let kind = TableKind::Customers;
+        self.ingest(py, kind, table, mapping, date_format, delimiter, encoding)
+    }
+
+    #[doc = ingest_doc!("sales reps and managers (a rep named as manager_id is a manager)",
+        "rep_id; optional manager_id, name, email, locale.")]
+    #[pyo3(signature = (table, mapping = None, date_format = "auto", *, delimiter = ",", encoding = "auto"))]
+    fn ingest_reps(
+        &mut self,
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        mapping: Option<Mapping>,
+        date_format: &str,
+        delimiter: &str,
+        encoding: &str,
+    ) -> PyResult<PyIngestReport> {
+        let kind = TableKind::Reps;
+        self.ingest(py, kind, table, mapping, date_format, delimiter, encoding)
+    }
+
+    #[doc = ingest_doc!("products (items, SKUs)",
+        "product_id; optional family, list_price, name.")]
+    #[pyo3(signature = (table, mapping = None, date_format = "auto", *, delimiter = ",", encoding = "auto"))]
+    fn ingest_products(
+        &mut self,
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        mapping: Option<Mapping>,
+        date_format: &str,
+        delimiter: &str,
+        encoding: &str,
+    ) -> PyResult<PyIngestReport> {
+        let kind = TableKind::Products;
+        self.ingest(py, kind, table, mapping, date_format, delimiter, encoding)
+    }
+
+    #[doc = ingest_doc!("CRM deals (opportunities) as of one export; later exports build each\ndeal's stage history",
+        "deal_id, customer_id, stage, stage_entered;\n    optional rep_id, product_id, amount, \
+         created, closed, outcome (open, won, lost).")]
+    #[pyo3(signature = (table, mapping = None, date_format = "auto", *, delimiter = ",", encoding = "auto"))]
+    fn ingest_deals(
+        &mut self,
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        mapping: Option<Mapping>,
+        date_format: &str,
+        delimiter: &str,
+        encoding: &str,
+    ) -> PyResult<PyIngestReport> {
+        let kind = TableKind::Deals;
+        self.ingest(py, kind, table, mapping, date_format, delimiter, encoding)
+    }
+
+    /// Key performance indicators at a day: active customers, churn rate, product variety per
+    /// customer, order frequency and pace, rate of items returning to the basket.
+    ///
+    /// Args:
+    ///     as_of: the day: a str ("2024-03-31"), datetime.date, datetime or pandas Timestamp.
+    ///     by: None (one row for the whole business), "rep", "segment" or "region".
+    ///     to: "pandas" (default), "polars" or "arrow" (a pyarrow.Table).
+    ///
+    /// Returns:
+    ///     A table with one row per group.
+    #[pyo3(signature = (as_of, by = None, to = "pandas"))]
+    fn kpis<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+        by: Option<&str>,
+        to: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (to, as_of) = (To::parse(py, to)?, self.day(as_of, "as_of")?);
+        let by = by.map(GroupBy::parse).transpose().py_err(py)?;
+        let engine = &self.inner;
+        let frame = run(py, || engine.kpis(as_of, by))?;
+        convert::frame(py, &frame, to)
+    }
+
+    /// The whole engine as bytes (versioned and checksummed), for `Engine.restore`.
+    fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let engine = &self.inner;
+        let bytes = run(py, || Ok(engine.snapshot()))?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// An engine from `snapshot()` bytes (bytes, bytearray or memoryview).
+    ///
+    /// Raises:
+    ///     SnapshotError: the bytes are not a salespulse snapshot, are truncated or corrupt, or
+    ///         come from a newer version; the message says which.
+    #[staticmethod]
+    fn restore(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<PyEngine> {
+        let owned;
+        let bytes: &[u8] = match data.cast::<PyBytes>() {
+            Ok(b) => b.as_bytes(),
+            Err(_) => {
+                owned = data
+                    .call_method0("__bytes__")
+                    .or_else(|_| py.import("builtins")?.getattr("bytes")?.call1((data,)))
+                    .map_err(|_| {
+                        raise(
+                            py,
+                            "SnapshotError",
+                            format!(
+                                "cannot restore snapshot: expected bytes, not {}",
+                                data.get_type()
+                            ),
+                        )
+                    })?;
+                owned.cast::<PyBytes>()?.as_bytes()
+            }
+        };
+        let inner = run(py, || Engine::restore(bytes))?;
+        Ok(PyEngine { inner })
+    }
+
+    /// Joins an engine built on a disjoint set of customers (a partition of a distributed job).
+    /// Both need the same configuration. `other` is copied, not changed. On error nothing
+    /// changes.
+    ///
+    /// Raises:
+    ///     MergeError: the engines overlap, differ in configuration, or conflict in master data.
+    fn merge(slf: &Bound<'_, Self>, other: &Bound<'_, PyEngine>) -> PyResult<()> {
+        let py = slf.py();
+        if slf.is(other) {
+            return Err(raise(
+                py,
+                "MergeError",
+                "cannot merge engines: an engine cannot be merged with itself",
+            ));
+        }
+        let other = other.borrow().inner.clone();
+        let mut this = slf.borrow_mut();
+        let engine = &mut this.inner;
+        run(py, || engine.merge(other))
+    }
+
+    /// Sizes of the state as a dict: customers, products, reps, pairs (customer x product with
+    /// lines), lines, orders, deals, heap_bytes.
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.inner.stats();
+        let d = PyDict::new(py);
+        for (k, v) in [
+            ("customers", s.customers),
+            ("products", s.products),
+            ("reps", s.reps),
+            ("pairs", s.pairs),
+            ("lines", s.lines),
+            ("orders", s.orders),
+            ("deals", s.deals),
+            ("heap_bytes", s.heap_bytes),
+        ] {
+            d.set_item(k, v)?;
+        }
+        Ok(d)
+    }
+
+    /// Pickling goes through `snapshot()` / `Engine.restore`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let restore = slf.get_type().getattr("restore")?;
+        let bytes = slf.borrow().snapshot(py)?;
+        PyTuple::new(py, [restore, PyTuple::new(py, [bytes])?.into_any()])
+    }
+
+    fn __repr__(&self) -> String {
+        let s = self.inner.stats();
+        format!(
+            "<salespulse.Engine: {} customers, {} products, {} lines, {} deals>",
+            s.customers, s.products, s.lines, s.deals
+        )
+    }
+}

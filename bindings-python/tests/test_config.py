@@ -1,0 +1,74 @@
+import pytest
+
+import salespulse
+from salespulse import Config, ConfigError, Engine
+
+
+def test_defaults():
+    config = Engine().config
+    assert config.timezone == "UTC"
+    assert config.week_start == "monday"
+    assert config.tasks_per_rep == 7
+    assert config.horizon_days == 90
+    assert config.currency is None
+    assert config.stages == []
+    assert config.thresholds == {"active_window_days": 90, "regular_min_purchases": 2}
+
+
+def test_dict_and_config_object_give_the_same_engine_config():
+    settings = {
+        "timezone": "Asia/Jerusalem",
+        "week_start": "Sunday",
+        "tasks_per_rep": 5,
+        "horizon_days": 60,
+        "currency": "ils",
+        "stages": ["Prospecting", "Engaging", "Won"],
+        "thresholds": {"active_window_days": 120, "regular_min_purchases": 3},
+    }
+    from_dict = Engine(settings).config
+    from_object = Engine(Config(**settings)).config
+    assert from_dict == from_object
+    assert from_dict.timezone == "Asia/Jerusalem"
+    assert from_dict.week_start == "sunday"
+    assert from_dict.currency == "ILS"
+    assert from_dict.stages == ["Prospecting", "Engaging", "Won"]
+    assert from_dict.thresholds["active_window_days"] == 120
+    # to_dict gives back what Config takes.
+    assert Config(**from_dict.to_dict()) == from_dict
+    assert "Asia/Jerusalem" in repr(from_dict)
+
+
+def test_partial_thresholds_keep_the_other_defaults():
+    config = Config(thresholds={"regular_min_purchases": 4})
+    assert config.thresholds == {"active_window_days": 90, "regular_min_purchases": 4}
+
+
+@pytest.mark.parametrize(
+    "settings, needle",
+    [
+        ({"tasks_per_rep": 9}, "tasks_per_rep is 9"),
+        ({"timezone": "Mars/Olympus"}, "Mars/Olympus"),
+        ({"week_start": "someday"}, "someday"),
+        ({"horizon_days": 0}, "horizon_days"),
+        ({"stages": ["a", "a"]}, '"a"'),
+        ({"thresholds": {"active_window_days": 3}}, "active_window_days"),
+        ({"thresholds": {"bogus": 1}}, "thresholds.bogus"),
+        ({"tasks_per_rep": "seven"}, "tasks_per_rep"),
+        ({"timezon": "UTC"}, "timezon"),
+    ],
+)
+def test_bad_settings_raise_config_error_naming_the_key(settings, needle):
+    with pytest.raises(ConfigError) as info:
+        Engine(settings)
+    assert needle in str(info.value)
+    assert isinstance(info.value, salespulse.Error)
+
+
+def test_config_must_be_a_dict_or_config():
+    with pytest.raises(ConfigError):
+        Engine(["timezone", "UTC"])
+
+
+def test_keyword_config_rejects_bad_values_too():
+    with pytest.raises(ConfigError):
+        Config(tasks_per_rep=4)
