@@ -1,1 +1,19 @@
-//! Node bindings (being written).
+//! # salespulse for Node
+//!
+//! A thin door to the `salespulse` engine: JS values in (arrays of row objects or Arrow IPC
+//! bytes, `Date`s or ISO strings), core calls, JS values out (arrays of row objects with
+//! camelCase keys, or Arrow IPC). No rule of the engine lives here.
+//!
+//! - [`engine`]: the `Engine` class; heavy calls run as `AsyncTask`s on the libuv pool.
+//! - [`synth`]: `synth.distributor(...)`, the synthetic distributor's tables.
+//! - [`input`] / [`output`]: format conversion; [`error`]: core errors as JS `Error`s with `code`.
+#![deny(clippy::all)]
+
+#[macro_use]
+extern crate napi_derive;
+
+pub mod engine;
+pub mod error;
+pub mod input;
+pub mod output;
+pub mod synth;

@@ -50,7 +50,7 @@ pub struct Thresholds {
     /// reported (default 0.01).
     pub frequency_drop_alpha: f64,
     /// `frequency_drop`: the recent count must be at most this share of the expected one
-    /// (default 0.6).
+    /// (default 0.5).
     pub frequency_drop_ratio: f64,
     /// `customer_at_risk`: P(alive) below this flags a customer (default 0.3).
     pub at_risk_p_alive: f64,
@@ -61,8 +61,8 @@ impl Default for Thresholds {
         Thresholds {
             active_window_days: 90,
             regular_min_purchases: 2,
-            frequency_drop_alpha: 0.01,
-            frequency_drop_ratio: 0.6,
+            frequency_drop_alpha: 0.002,
+            frequency_drop_ratio: 0.5,
             at_risk_p_alive: 0.3,
         }
     }

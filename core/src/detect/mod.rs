@@ -5,8 +5,10 @@
 //! its signals to reps and segments. A detector reads; it never changes the state, and it never
 //! ranks (the ranker does).
 
+mod customer_at_risk;
 mod frequency_drop;
 
+pub use customer_at_risk::CustomerAtRisk;
 pub use frequency_drop::FrequencyDrop;
 
 use crate::config::Config;
@@ -25,20 +27,85 @@ pub struct Scene<'a> {
     pub as_of: Day,
     /// Each customer's purchase days up to `as_of`, computed once for all detectors.
     pub purchase_days: Vec<Vec<Day>>,
+    /// The business calendar learned from the data, up to `as_of`.
+    pub calendar: Calendar,
+}
+
+/// Which days the business trades, learned from the orders: a day is *open* when the number of
+/// customers buying on it reaches a tenth of the median over days with any purchase. Weekends,
+/// a year-end closure or a public holiday are closed days for every customer at once, so time
+/// measured in open days does not mistake them for customers going quiet.
+#[derive(Clone, Debug)]
+pub struct Calendar {
+    first: Day,
+    /// open_before[i] = open days in [first, first + i).
+    open_before: Vec<u32>,
+}
+
+impl Calendar {
+    fn learn(purchase_days: &[Vec<Day>], as_of: Day) -> Calendar {
+        let Some(first) = purchase_days
+            .iter()
+            .filter_map(|d| d.first())
+            .min()
+            .copied()
+        else {
+            return Calendar {
+                first: as_of + 1,
+                open_before: vec![0],
+            };
+        };
+        let mut buyers = vec![0u32; (as_of - first + 1).max(0) as usize];
+        for d in purchase_days.iter().flatten() {
+            buyers[(*d - first) as usize] += 1;
+        }
+        let mut busy: Vec<u32> = buyers.iter().copied().filter(|n| *n > 0).collect();
+        let mid = busy.len() / 2;
+        let median = busy.select_nth_unstable(mid).1.to_owned();
+        let mut open_before = Vec::with_capacity(buyers.len() + 1);
+        let mut open = 0;
+        open_before.push(0);
+        for n in buyers {
+            open += u32::from(n * 10 >= median && n > 0);
+            open_before.push(open);
+        }
+        Calendar { first, open_before }
+    }
+
+    /// Open days in `(from, to]`; days outside the learned range count as open.
+    pub fn open_days(&self, from: Day, to: Day) -> f64 {
+        if to <= from {
+            return 0.0;
+        }
+        let last = self.first + self.open_before.len() as i32 - 2;
+        // open_before[d - first + 1] = open days in [first, d].
+        let through = |d: Day| self.open_before[(d - self.first + 1) as usize];
+        let (lo, hi) = (from.max(self.first - 1), to.min(last));
+        let inside = if hi > lo {
+            through(hi) - through(lo)
+        } else {
+            0
+        };
+        let before = ((self.first - 1).min(to) - from).max(0);
+        let after = (to - from.max(last)).max(0);
+        f64::from(inside) + f64::from(before + after)
+    }
 }
 
 impl<'a> Scene<'a> {
     /// The scene of `state` at `as_of`.
     pub fn new(state: &'a State, config: &'a Config, as_of: Day) -> Scene<'a> {
-        let purchase_days = state
+        let purchase_days: Vec<Vec<Day>> = state
             .customers()
             .map(|(_, c)| c.purchase_days_until(as_of))
             .collect();
+        let calendar = Calendar::learn(&purchase_days, as_of);
         Scene {
             state,
             config,
             as_of,
             purchase_days,
+            calendar,
         }
     }
 
@@ -70,7 +137,10 @@ pub trait Detector: Send + Sync {
 
 /// Every detector, configured.
 pub fn detectors(config: &Config) -> Vec<Box<dyn Detector>> {
-    vec![Box::new(FrequencyDrop::from_config(config))]
+    vec![
+        Box::new(CustomerAtRisk::from_config(config)),
+        Box::new(FrequencyDrop::from_config(config)),
+    ]
 }
 
 /// Runs every detector at `as_of`; signals come attributed (rep, segment) and sorted by score,
@@ -84,4 +154,28 @@ pub fn detect_all(state: &State, config: &Config, as_of: Day) -> Vec<Signal> {
         .collect();
     signals.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.key().cmp(&b.key())));
     signals
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_calendar_learns_closed_days_from_everyone_going_quiet() {
+        // Three customers buy every day except on days 5-6 (a closure) of days 0..10.
+        let days: Vec<Day> = (0..10).filter(|d| !(5..=6).contains(d)).map(Day).collect();
+        let cal = Calendar::learn(&[days.clone(), days.clone(), days], Day(9));
+        assert_eq!(cal.open_days(Day(0), Day(9)), 7.0);
+        assert_eq!(cal.open_days(Day(4), Day(6)), 0.0);
+        assert_eq!(
+            cal.open_days(Day(-3), Day(0)),
+            3.0,
+            "before the data every day counts"
+        );
+        assert_eq!(
+            cal.open_days(Day(8), Day(12)),
+            4.0,
+            "after as_of every day counts"
+        );
+    }
 }

@@ -225,7 +225,10 @@ fn check_range<S: std::fmt::Display>(day: Day, shown: impl FnOnce() -> S) -> Res
     if day.is_plausible() {
         Ok(day)
     } else {
-        Err(format!("date {} is outside 1900-01-01..2199-12-31", shown()))
+        Err(format!(
+            "date {} is outside 1900-01-01..2199-12-31",
+            shown()
+        ))
     }
 }
 

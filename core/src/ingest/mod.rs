@@ -206,7 +206,7 @@ pub(crate) fn resolve<'a>(
 fn missing(schema: &Schema, canonical: &str, source: Option<&String>, names: &[String]) -> Error {
     let wanted = match source {
         Some(s) => format!("column {s:?} (mapped to {canonical:?})"),
-        None => format!("a {canonical:?} column"),
+        None => format!("{canonical:?} column"),
     };
     Error::Schema(format!(
         "the {} table has no {wanted}; its columns are: {}. Pass mapping={{\"{canonical}\": \"<your column>\"}}",

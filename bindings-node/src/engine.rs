@@ -1,0 +1,563 @@
+//! The `Engine` class: one JS object per core [`salespulse::Engine`], shared with worker threads
+//! behind `Arc<Mutex<..>>`. Each method is a few lines: read the arguments, call the core,
+//! convert the answer.
+
+use crate::error::{guard, sync, CodedError, Fail};
+use crate::input::{
+    self, read_day, read_optional_day, read_table, IngestOptionsInput, Js, TableInput,
+};
+use crate::output::{self, Format, IngestReportOutput, Stats};
+use napi::bindgen_prelude::*;
+use napi::{sys, Env, Task};
+use salespulse::{Config, GroupBy, IngestOptions, IngestReport, TableKind};
+use std::result::Result;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Engine settings; every key is optional.
+#[napi(object)]
+#[derive(Default)]
+pub struct EngineConfig {
+    /// The IANA zone in which timestamps (`Date`s) become calendar days (default `'UTC'`).
+    pub timezone: Option<String>,
+    /// The first day of the business week: `'monday'` (default) ... `'sunday'` (or `'mon'`...).
+    pub week_start: Option<String>,
+    /// Tasks per rep in the weekly brief: 5, 6 or 7 (default 7).
+    pub tasks_per_rep: Option<f64>,
+    /// How far ahead value at stake is counted, in days (default 90).
+    pub horizon_days: Option<f64>,
+    /// The currency of all amounts (default: the first currency seen in the orders).
+    pub currency: Option<String>,
+    /// Deal stages in pipeline order (default: learned from the deals).
+    pub stages: Option<Vec<String>>,
+    /// Detection thresholds.
+    pub thresholds: Option<ThresholdsConfig>,
+}
+
+/// Cut-offs of the KPIs and detectors.
+#[napi(object)]
+#[derive(Default)]
+pub struct ThresholdsConfig {
+    /// A customer is active when it bought within this many days (default 90).
+    pub active_window_days: Option<f64>,
+    /// A product is regular for a customer when bought on at least this many distinct days within
+    /// the active window (default 2).
+    pub regular_min_purchases: Option<f64>,
+}
+
+const CONFIG_KEYS: &[&str] = &[
+    "timezone",
+    "weekStart",
+    "tasksPerRep",
+    "horizonDays",
+    "currency",
+    "stages",
+    "thresholds",
+];
+const THRESHOLD_KEYS: &[&str] = &["activeWindowDays", "regularMinPurchases"];
+const INGEST_KEYS: &[&str] = &["mapping", "dateFormat"];
+const OUTPUT_KEYS: &[&str] = &["format"];
+
+fn whole(name: &str, x: f64) -> Result<u32, Fail> {
+    if x.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&x) {
+        Ok(x as u32)
+    } else {
+        Err(Fail::config(format!(
+            "{name} is {x}, it must be a whole number"
+        )))
+    }
+}
+
+impl EngineConfig {
+    fn from_core(config: &Config) -> EngineConfig {
+        use chrono::Weekday::*;
+        let week_start = match config.week_start {
+            Mon => "monday",
+            Tue => "tuesday",
+            Wed => "wednesday",
+            Thu => "thursday",
+            Fri => "friday",
+            Sat => "saturday",
+            Sun => "sunday",
+        };
+        EngineConfig {
+            timezone: Some(config.timezone.to_string()),
+            week_start: Some(week_start.to_string()),
+            tasks_per_rep: Some(config.tasks_per_rep as f64),
+            horizon_days: Some(config.horizon_days as f64),
+            currency: config.currency.clone(),
+            stages: Some(config.stages.clone()),
+            thresholds: Some(ThresholdsConfig {
+                active_window_days: Some(config.thresholds.active_window_days as f64),
+                regular_min_purchases: Some(config.thresholds.regular_min_purchases as f64),
+            }),
+        }
+    }
+
+    fn to_core(&self) -> Result<Config, Fail> {
+        let mut config = Config::default();
+        if let Some(tz) = &self.timezone {
+            config = config.with_timezone(tz)?;
+        }
+        if let Some(day) = &self.week_start {
+            let weekday = day.trim().parse::<chrono::Weekday>().map_err(|_| {
+                Fail::config(format!(
+                    "weekStart {day:?} is not a weekday; use 'monday' ... 'sunday'"
+                ))
+            })?;
+            config = config.with_week_start(weekday);
+        }
+        if let Some(n) = self.tasks_per_rep {
+            config.tasks_per_rep = whole("tasksPerRep", n)? as usize;
+        }
+        if let Some(n) = self.horizon_days {
+            config.horizon_days = whole("horizonDays", n)?;
+        }
+        if let Some(code) = &self.currency {
+            config = config.with_currency(code);
+        }
+        if let Some(stages) = &self.stages {
+            config = config.with_stages(stages.iter().cloned());
+        }
+        if let Some(t) = &self.thresholds {
+            if let Some(n) = t.active_window_days {
+                config.thresholds.active_window_days = whole("thresholds.activeWindowDays", n)?;
+            }
+            if let Some(n) = t.regular_min_purchases {
+                config.thresholds.regular_min_purchases =
+                    whole("thresholds.regularMinPurchases", n)?;
+            }
+        }
+        config.validate()?;
+        Ok(config)
+    }
+}
+
+/// An options object: `undefined`/`null` is `None`; a key that the call does not know is an
+/// error that names it (a misspelt option must not pass silently).
+pub(crate) fn read_options<T: FromNapiValue>(
+    env: &Env,
+    value: Option<Unknown<'_>>,
+    allowed: &[&str],
+    what: &str,
+) -> Result<Option<T>, Fail> {
+    let Some(value) = value else { return Ok(None) };
+    let js = Js::new(env);
+    let raw = value.raw();
+    match js.type_of(raw)? {
+        sys::ValueType::napi_undefined | sys::ValueType::napi_null => return Ok(None),
+        sys::ValueType::napi_object if !js.is_array(raw)? => {}
+        _ => return Err(Fail::arg(format!("{what} must be an object"))),
+    }
+    check_keys(js, raw, allowed, what)?;
+    unsafe { T::from_napi_value(js.env, raw) }
+        .map(Some)
+        .map_err(|e| Fail::arg(format!("{what}: {}", e.reason)))
+}
+
+fn check_keys(js: Js, object: sys::napi_value, allowed: &[&str], what: &str) -> Result<(), Fail> {
+    let keys = js.keys(object)?;
+    for i in 0..js.array_len(keys)? {
+        let key = js.string(js.element(keys, i)?)?;
+        if !allowed.contains(&key.as_str()) {
+            let camel = input::camel_case(&key);
+            let hint = if allowed.contains(&camel.as_str()) {
+                format!("; did you mean {camel:?}?")
+            } else {
+                String::new()
+            };
+            return Err(Fail::arg(format!(
+                "{what} has no key {key:?}{hint} (its keys: {})",
+                allowed.join(", ")
+            )));
+        }
+        if key == "thresholds" {
+            let value = js.property(object, js.create_string(&key)?)?;
+            if js.type_of(value)? == sys::ValueType::napi_object {
+                check_keys(js, value, THRESHOLD_KEYS, "config.thresholds")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The work of one ingest call, owned so that it can run on a worker thread.
+pub struct IngestJob {
+    kind: TableKind,
+    table: TableInput,
+    options: IngestOptions,
+}
+
+impl IngestJob {
+    fn read(
+        env: &Env,
+        kind: TableKind,
+        table: Unknown<'_>,
+        options_arg: Option<Unknown<'_>>,
+    ) -> Result<IngestJob, Fail> {
+        let options: Option<IngestOptionsInput> =
+            read_options(env, options_arg, INGEST_KEYS, "options")?;
+        Ok(IngestJob {
+            kind,
+            table: read_table(env, table)?,
+            options: options.unwrap_or_default().to_core()?,
+        })
+    }
+
+    fn run(&self, engine: &mut salespulse::Engine) -> Result<IngestReport, Fail> {
+        match &self.table {
+            TableInput::Rows(rows) if rows.is_empty() => Ok(IngestReport::default()),
+            TableInput::Rows(rows) => Ok(engine.ingest(self.kind, &rows.batch(), &self.options)?),
+            TableInput::Ipc(bytes) => Ok(engine.ingest_ipc(self.kind, bytes, &self.options)?),
+        }
+    }
+}
+
+/// An ingest running on the libuv thread pool; it resolves to an [`IngestReportOutput`].
+pub struct IngestTask {
+    engine: Arc<Mutex<salespulse::Engine>>,
+    job: Option<Result<IngestJob, Fail>>,
+}
+
+impl Task for IngestTask {
+    type Output = Result<IngestReport, Fail>;
+    type JsValue = IngestReportOutput;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let job = self.job.take();
+        let engine = self.engine.clone();
+        Ok(guard(move || {
+            let job = job.ok_or_else(|| Fail::arg("the task ran twice"))??;
+            job.run(&mut lock(&engine))
+        }))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        output
+            .map(IngestReportOutput::from)
+            .map_err(|fail| fail.into_rejection(&env))
+    }
+}
+
+fn lock(engine: &Mutex<salespulse::Engine>) -> MutexGuard<'_, salespulse::Engine> {
+    // A panic is caught inside the lock, so poisoning only follows a panic elsewhere; the engine
+    // is still the best state there is.
+    engine
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Turns order lines and deals into KPIs, signals and weekly tasks.
+///
+/// Heavy calls (the `ingest*` ones) return promises and run off the event loop; calls on one
+/// engine run one at a time (a sync call waits for a running ingest of the same engine).
+///
+/// ```js
+/// const { Engine } = require('salespulse')
+/// const engine = new Engine({ timezone: 'Europe/Berlin', tasksPerRep: 6 })
+/// const report = await engine.ingestOrders([
+///   { orderId: 'SO-1', customerId: 'C1', productId: 'P1', date: '2024-03-01', quantity: 2, netAmount: 19.8 },
+/// ])
+/// ```
+#[napi]
+pub struct Engine {
+    inner: Arc<Mutex<salespulse::Engine>>,
+}
+
+impl Engine {
+    fn wrap(engine: salespulse::Engine) -> Engine {
+        Engine {
+            inner: Arc::new(Mutex::new(engine)),
+        }
+    }
+
+    fn engine(&self) -> MutexGuard<'_, salespulse::Engine> {
+        lock(&self.inner)
+    }
+
+    fn ingest_async(
+        &self,
+        env: &Env,
+        kind: TableKind,
+        table: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> AsyncTask<IngestTask> {
+        let job = guard(|| IngestJob::read(env, kind, table, options));
+        AsyncTask::new(IngestTask {
+            engine: self.inner.clone(),
+            job: Some(job),
+        })
+    }
+
+    fn ingest_sync(
+        &self,
+        env: &Env,
+        kind: TableKind,
+        table: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> Result<IngestReportOutput, CodedError> {
+        sync(|| {
+            let job = IngestJob::read(env, kind, table, options)?;
+            Ok(job.run(&mut self.engine())?.into())
+        })
+    }
+}
+
+#[napi]
+impl Engine {
+    /// A new, empty engine. Throws a `ConfigError` for an out-of-range or unknown setting.
+    #[napi(constructor)]
+    pub fn new(
+        env: Env,
+        #[napi(ts_arg_type = "EngineConfig")] config: Option<Unknown<'_>>,
+    ) -> Result<Self, CodedError> {
+        sync(|| {
+            let config: Option<EngineConfig> = read_options(&env, config, CONFIG_KEYS, "config")?;
+            let config = config.unwrap_or_default().to_core()?;
+            Ok(Engine::wrap(salespulse::Engine::new(config)?))
+        })
+    }
+
+    /// Ingests ERP order lines (order_id, customer_id, product_id, date, quantity, net_amount;
+    /// optional line_no, list_amount, rep_id, currency), off the event loop.
+    ///
+    /// `table` is an array of plain objects (camelCase or snake_case keys; `Date`s or ISO strings)
+    /// or a Buffer / Uint8Array of Arrow IPC bytes (`tableToIPC(table)`, stream or file format).
+    /// Unusable rows are rejected with their row, column and reason; the rest are taken. A missing
+    /// required column rejects the promise with a `SchemaError`.
+    #[napi(ts_return_type = "Promise<IngestReport>")]
+    pub fn ingest_orders(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Array<Record<string, unknown>> | Uint8Array")] table: Unknown<'_>,
+        #[napi(ts_arg_type = "IngestOptions")] options: Option<Unknown<'_>>,
+    ) -> AsyncTask<IngestTask> {
+        self.ingest_async(&env, TableKind::Orders, table, options)
+    }
+
+    /// Ingests customers (customer_id; optional rep_id, segment, region, name).
+    #[napi(ts_return_type = "Promise<IngestReport>")]
+    pub fn ingest_customers(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Array<Record<string, unknown>> | Uint8Array")] table: Unknown<'_>,
+        #[napi(ts_arg_type = "IngestOptions")] options: Option<Unknown<'_>>,
+    ) -> AsyncTask<IngestTask> {
+        self.ingest_async(&env, TableKind::Customers, table, options)
+    }
+
+    /// Ingests reps (rep_id; optional manager_id, name, email, locale).
+    #[napi(ts_return_type = "Promise<IngestReport>")]
+    pub fn ingest_reps(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Array<Record<string, unknown>> | Uint8Array")] table: Unknown<'_>,
+        #[napi(ts_arg_type = "IngestOptions")] options: Option<Unknown<'_>>,
+    ) -> AsyncTask<IngestTask> {
+        self.ingest_async(&env, TableKind::Reps, table, options)
+    }
+
+    /// Ingests products (product_id; optional family, list_price, name).
+    #[napi(ts_return_type = "Promise<IngestReport>")]
+    pub fn ingest_products(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Array<Record<string, unknown>> | Uint8Array")] table: Unknown<'_>,
+        #[napi(ts_arg_type = "IngestOptions")] options: Option<Unknown<'_>>,
+    ) -> AsyncTask<IngestTask> {
+        self.ingest_async(&env, TableKind::Products, table, options)
+    }
+
+    /// Ingests CRM deals (deal_id, customer_id, stage, stage_entered; optional rep_id,
+    /// product_id, amount, created, closed, outcome).
+    #[napi(ts_return_type = "Promise<IngestReport>")]
+    pub fn ingest_deals(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Array<Record<string, unknown>> | Uint8Array")] table: Unknown<'_>,
+        #[napi(ts_arg_type = "IngestOptions")] options: Option<Unknown<'_>>,
+    ) -> AsyncTask<IngestTask> {
+        self.ingest_async(&env, TableKind::Deals, table, options)
+    }
+
+    /// `ingestOrders` on the calling thread (for small batches, e.g. one webhook event).
+    #[napi(ts_return_type = "IngestReport")]
+    pub fn ingest_orders_sync(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Array<Record<string, unknown>> | Uint8Array")] table: Unknown<'_>,
+        #[napi(ts_arg_type = "IngestOptions")] options: Option<Unknown<'_>>,
+    ) -> Result<IngestReportOutput, CodedError> {
+        self.ingest_sync(&env, TableKind::Orders, table, options)
+    }
+
+    /// `ingestCustomers` on the calling thread.
+    #[napi(ts_return_type = "IngestReport")]
+    pub fn ingest_customers_sync(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Array<Record<string, unknown>> | Uint8Array")] table: Unknown<'_>,
+        #[napi(ts_arg_type = "IngestOptions")] options: Option<Unknown<'_>>,
+    ) -> Result<IngestReportOutput, CodedError> {
+        self.ingest_sync(&env, TableKind::Customers, table, options)
+    }
+
+    /// `ingestReps` on the calling thread.
+    #[napi(ts_return_type = "IngestReport")]
+    pub fn ingest_reps_sync(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Array<Record<string, unknown>> | Uint8Array")] table: Unknown<'_>,
+        #[napi(ts_arg_type = "IngestOptions")] options: Option<Unknown<'_>>,
+    ) -> Result<IngestReportOutput, CodedError> {
+        self.ingest_sync(&env, TableKind::Reps, table, options)
+    }
+
+    /// `ingestProducts` on the calling thread.
+    #[napi(ts_return_type = "IngestReport")]
+    pub fn ingest_products_sync(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Array<Record<string, unknown>> | Uint8Array")] table: Unknown<'_>,
+        #[napi(ts_arg_type = "IngestOptions")] options: Option<Unknown<'_>>,
+    ) -> Result<IngestReportOutput, CodedError> {
+        self.ingest_sync(&env, TableKind::Products, table, options)
+    }
+
+    /// `ingestDeals` on the calling thread.
+    #[napi(ts_return_type = "IngestReport")]
+    pub fn ingest_deals_sync(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Array<Record<string, unknown>> | Uint8Array")] table: Unknown<'_>,
+        #[napi(ts_arg_type = "IngestOptions")] options: Option<Unknown<'_>>,
+    ) -> Result<IngestReportOutput, CodedError> {
+        self.ingest_sync(&env, TableKind::Deals, table, options)
+    }
+
+    /// The whole engine as bytes: versioned and checksummed. `Engine.restore(bytes)` reads them.
+    #[napi]
+    pub fn snapshot(&self) -> Result<Buffer, CodedError> {
+        sync(|| Ok(Buffer::from(self.engine().snapshot())))
+    }
+
+    /// An engine from `snapshot()` bytes. Foreign, truncated, corrupt or newer-format bytes throw
+    /// a `SnapshotError` that says which.
+    #[napi(factory)]
+    pub fn restore(
+        env: Env,
+        #[napi(ts_arg_type = "Uint8Array")] bytes: Unknown<'_>,
+    ) -> Result<Engine, CodedError> {
+        sync(|| {
+            let bytes =
+                match read_table(&env, bytes) {
+                    Ok(TableInput::Ipc(bytes)) => bytes,
+                    _ => return Err(salespulse::Error::Snapshot(
+                        "restore takes the bytes (a Buffer or Uint8Array) that snapshot() returned"
+                            .into(),
+                    )
+                    .into()),
+                };
+            Ok(Engine::wrap(salespulse::Engine::restore(&bytes)?))
+        })
+    }
+
+    /// Joins an engine built on a disjoint set of customers (a partition of a distributed job).
+    /// Both must have the same configuration; `other` is left as it was. Throws a `MergeError`
+    /// (and changes nothing) when they overlap or differ.
+    #[napi]
+    pub fn merge(&self, other: &Engine) -> Result<(), CodedError> {
+        sync(|| {
+            if Arc::ptr_eq(&self.inner, &other.inner) {
+                return Err(salespulse::Error::Merge(
+                    "an engine cannot be merged with itself".into(),
+                )
+                .into());
+            }
+            let other = other.engine().clone();
+            self.engine().merge(other)?;
+            Ok(())
+        })
+    }
+
+    /// The KPI table at `asOf` (a `Date` or an ISO date string): active customers, churn rate,
+    /// product variety per customer, order frequency and pace, the rate of items returning to the
+    /// basket, net revenue. One row overall, or one per group with `by` = `'rep'`, `'segment'` or
+    /// `'region'`. Rows are plain objects with camelCase keys (`activeCustomers`, `churnRate`,
+    /// ...; days as `'YYYY-MM-DD'`); `{format: 'arrow'}` gives Arrow IPC bytes instead.
+    #[napi(ts_return_type = "Array<Record<string, unknown>> | Buffer")]
+    pub fn kpis(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Date | string")] as_of: Unknown<'_>,
+        #[napi(ts_arg_type = "'rep' | 'segment' | 'region' | null")] by: Option<String>,
+        #[napi(ts_arg_type = "OutputOptions")] options: Option<Unknown<'_>>,
+    ) -> Result<Unknown<'static>, CodedError> {
+        sync(|| {
+            let format = Format::of(read_options(&env, options, OUTPUT_KEYS, "options")?.as_ref())?;
+            let engine = self.engine();
+            let as_of = read_day(&env, as_of, "asOf", engine.config())?;
+            let by = by.as_deref().map(GroupBy::parse).transpose()?;
+            let frame = engine.kpis(as_of, by)?;
+            drop(engine);
+            output::frame(&env, &frame, format)
+        })
+    }
+
+    /// Every signal active at `asOf` (a `Date` or an ISO date string; default: the engine's
+    /// clock, else the day of the last order), highest score first: kind, customerId, productId,
+    /// repId, segment, detectedOn, valueAtStake, probability, score, evidence, then the
+    /// kind-specific details. `{format: 'arrow'}` gives Arrow IPC bytes instead.
+    #[napi(ts_return_type = "Array<Record<string, unknown>> | Buffer")]
+    pub fn signals(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Date | string | null")] as_of: Option<Unknown<'_>>,
+        #[napi(ts_arg_type = "OutputOptions")] options: Option<Unknown<'_>>,
+    ) -> Result<Unknown<'static>, CodedError> {
+        sync(|| {
+            let format = Format::of(read_options(&env, options, OUTPUT_KEYS, "options")?.as_ref())?;
+            let engine = self.engine();
+            let as_of = read_optional_day(&env, as_of, "asOf", engine.config())?;
+            let frame = engine.signals(as_of)?;
+            drop(engine);
+            output::frame(&env, &frame, format)
+        })
+    }
+
+    /// Moves the engine's clock to `asOf` and returns the signals that rose since the last
+    /// advance: the real-time feed (the same columns as `signals`). The clock never goes back.
+    #[napi(ts_return_type = "Array<Record<string, unknown>> | Buffer")]
+    pub fn advance(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Date | string")] as_of: Unknown<'_>,
+        #[napi(ts_arg_type = "OutputOptions")] options: Option<Unknown<'_>>,
+    ) -> Result<Unknown<'static>, CodedError> {
+        sync(|| {
+            let format = Format::of(read_options(&env, options, OUTPUT_KEYS, "options")?.as_ref())?;
+            let mut engine = self.engine();
+            let as_of = read_day(&env, as_of, "asOf", engine.config())?;
+            let frame = engine.advance(as_of)?;
+            drop(engine);
+            output::frame(&env, &frame, format)
+        })
+    }
+
+    /// Sizes and memory of the state.
+    #[napi]
+    pub fn stats(&self) -> Result<Stats, CodedError> {
+        sync(|| Ok(self.engine().stats().into()))
+    }
+
+    /// The engine's settings, with every default filled in.
+    #[napi(getter)]
+    pub fn config(&self) -> Result<EngineConfig, CodedError> {
+        sync(|| Ok(EngineConfig::from_core(self.engine().config())))
+    }
+
+    /// The engine's clock: the last day it was advanced to (`'YYYY-MM-DD'`), or null.
+    #[napi(getter)]
+    pub fn clock(&self) -> Result<Option<String>, CodedError> {
+        sync(|| Ok(self.engine().clock().map(|d| d.to_string())))
+    }
+}
