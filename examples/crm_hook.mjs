@@ -12,9 +12,9 @@
 //
 // Importing this file starts nothing: tests and other programs call start() or createHandler().
 //
-// Until the engine's signal detectors land, a rep's answer is the KPIs of the rep's book of
-// customers (active customers, churn, variety, order pace, ...). When `engine.signals(asOf)`
-// exists, repSignals() returns the rep's signals instead, with no change to the server.
+// A rep's answer is the rep's active signals (highest score first) with the KPIs of the rep's
+// book of customers (active customers, churn, variety, order pace, ...) as context. Detectors
+// land in the engine one by one; repSignals() is the one place that decides the answer.
 import http from 'node:http'
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
@@ -30,16 +30,13 @@ const MAX_BODY = 16 * 1024 * 1024
 const today = () => new Date().toISOString().slice(0, 10)
 
 /**
- * What a rep should look at on `asOf`: the rep's signals when the engine has them, else the
- * KPIs of the rep's customers.
+ * What a rep should look at on `asOf`: the rep's signals, highest score first, and the KPIs of
+ * the rep's customers (null when the rep owns none).
  */
 export function repSignals (engine, repId, asOf) {
-  if (typeof engine.signals === 'function') {
-    const signals = engine.signals(asOf).filter((s) => s.repId === repId)
-    return { repId, asOf, signals }
-  }
+  const signals = engine.signals(asOf).filter((s) => s.repId === repId)
   const kpis = engine.kpis(asOf, 'rep').find((row) => row.repId === repId) ?? null
-  return { repId, asOf, signals: [], kpis }
+  return { repId, asOf, signals, kpis }
 }
 
 class HttpError extends Error {
