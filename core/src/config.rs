@@ -47,12 +47,12 @@ pub struct Thresholds {
     /// distinct days within the active window (default 2).
     pub regular_min_purchases: u32,
     /// `frequency_drop`: the largest P(a count this low | the customer's usual rate) still
-    /// reported (default 0.01).
+    /// reported (default 0.005).
     pub frequency_drop_alpha: f64,
     /// `frequency_drop`: the recent count must be at most this share of the expected one
     /// (default 0.5).
     pub frequency_drop_ratio: f64,
-    /// `customer_at_risk`: P(alive) below this flags a customer (default 0.3).
+    /// `customer_at_risk`: P(alive) below this flags a customer (default 0.02).
     pub at_risk_p_alive: f64,
 }
 
@@ -61,9 +61,9 @@ impl Default for Thresholds {
         Thresholds {
             active_window_days: 90,
             regular_min_purchases: 2,
-            frequency_drop_alpha: 0.002,
+            frequency_drop_alpha: 0.005,
             frequency_drop_ratio: 0.5,
-            at_risk_p_alive: 0.3,
+            at_risk_p_alive: 0.02,
         }
     }
 }

@@ -1,13 +1,23 @@
 //! `customer_at_risk`: the customer has probably stopped buying, and it was worth something.
 //!
-//! Owns: fitting the population's BG/NBD purchase process at the scene's day and reading each
-//! customer's P(alive) from it, with Gamma-Gamma for the spend per purchase. Time is counted in
-//! open days of the learned business calendar, so a year-end closure does not age everyone.
-//! A customer is flagged when P(alive) < `at_risk_p_alive` and it made at least two repeat
-//! purchases (one-off buyers are not "at risk", they never settled). Value at stake = expected
-//! purchases over the horizon if alive x expected spend per purchase (Gamma-Gamma's conditional
-//! mean, or the customer's own mean when the spend model cannot be fitted).
+//! Owns: each customer's P(alive). The population's BG/NBD process is fitted at the scene's
+//! day (time in open days of the learned business calendar, so a year-end closure does not age
+//! everyone); it gives the dropout probability after each purchase, whose posterior mean for a
+//! customer with x repeat purchases is a / (a + b + x). BG/NBD assumes Poisson buying while
+//! alive, which is far too forgiving of a silence for B2B customers who order on a rhythm, so
+//! the silence is scored under the customer's own renewal process instead (gamma intervals with
+//! its mean and pooled CV, as in Platzer & Reutterer's regularity-aware models):
+//!
+//! P(alive | silent g) = (1 - p) S(g) / ((1 - p) S(g) + p),  S(g) = P(interval > g).
+//!
+//! With Poisson intervals S(g) = e^(-λg) and this is BG/NBD's form for a known λ. A silence the
+//! customer also kept in the same weeks last year (a school's summer break) is seasonal, not a
+//! risk. Flagged: P(alive) < `at_risk_p_alive` after at least two repeat purchases (one-off
+//! buyers never settled). Value at stake = expected purchases over the horizon if alive (from
+//! BG/NBD) x expected spend per purchase (Gamma-Gamma's conditional mean, or the customer's own
+//! mean when the spend model cannot be fitted).
 
+use super::rhythm::{gap_survival, interval_stats, median, pooled_cv2};
 use super::{Detector, Scene};
 use crate::config::Config;
 use crate::ids::CustomerId;
@@ -27,6 +37,10 @@ const MIN_REPEATS: f64 = 2.0;
 /// One customer's summary in open days.
 struct Summary {
     customer: CustomerId,
+    /// Mean and CV² of the intervals in open days, with their count.
+    rhythm: Option<(f64, f64, usize)>,
+    /// Whether the customer was also silent during the same days a year earlier.
+    silent_last_year: bool,
     frequency: f64,
     recency: f64,
     age: f64,
@@ -54,8 +68,15 @@ fn summaries(scene: &Scene<'_>) -> Vec<Summary> {
             let (first, last) = (*days.first()?, *days.last()?);
             let frequency = (days.len() - 1) as f64;
             let repeat_net = scene.net_between(id, first, scene.as_of);
+            let (quiet_from, quiet_to) = (last - 365, scene.as_of - 365);
+            let silent_last_year =
+                quiet_from > first && !days.iter().any(|d| *d > quiet_from && *d <= quiet_to);
+            let open_scale = cal.open_days(first, last) / f64::from((last - first).max(1));
+            let rhythm = interval_stats(days).map(|(m, cv2, n)| (m * open_scale, cv2, n));
             Some(Summary {
                 customer: id,
+                rhythm,
+                silent_last_year,
                 frequency,
                 recency: cal.open_days(first, last),
                 age: cal.open_days(first, scene.as_of),
@@ -105,30 +126,31 @@ impl Detector for CustomerAtRisk {
         let open_share = scene.calendar.open_days(scene.as_of - 365, scene.as_of) / 365.0;
         let horizon = self.horizon_days * open_share;
         let spend = spend_per_purchase(&all);
+        let rhythms = all.iter().filter_map(|s| s.rhythm.map(|r| r.1));
+        let population_cv2 = median(rhythms.collect()).unwrap_or(1.0);
+        let (a, b) = (model.params().a, model.params().b);
         let mut out = Vec::new();
         for (s, spend) in all.iter().zip(spend) {
-            if s.frequency < MIN_REPEATS {
-                continue;
-            }
-            let Ok(p_alive) = model.p_alive(s.frequency, s.recency, s.age) else {
+            let settled = s.frequency >= MIN_REPEATS && !s.silent_last_year;
+            let Some((mean, cv2, n)) = s.rhythm.filter(|_| settled) else {
                 continue;
             };
+            let dropout = a / (a + b + s.frequency);
+            let survival =
+                gap_survival(s.age - s.recency, mean, pooled_cv2(cv2, n, population_cv2));
+            let p_alive = (1.0 - dropout) * survival / ((1.0 - dropout) * survival + dropout);
             if p_alive >= self.threshold {
                 continue;
             }
+            let bgnbd_p_alive = model.p_alive(s.frequency, s.recency, s.age).unwrap_or(1.0);
             let conditional = model
                 .expected_purchases(horizon, s.frequency, s.recency, s.age)
                 .unwrap_or(0.0);
-            let if_alive = if p_alive > 0.0 {
-                conditional / p_alive
-            } else {
-                0.0
-            };
-            let value = if_alive * spend;
+            let if_alive = conditional / bgnbd_p_alive.max(1e-9);
             let evidence = format!(
                 "bought on {} days, about every {:.0} open days; nothing for {} days; P(alive) = {:.2}",
                 s.frequency as usize + 1,
-                s.recency / s.frequency,
+                mean,
                 s.silent_days,
                 p_alive
             );
@@ -137,11 +159,12 @@ impl Detector for CustomerAtRisk {
                 Some(s.customer),
                 None,
                 scene.as_of,
-                value,
+                if_alive * spend,
                 1.0 - p_alive,
                 evidence,
             )
             .with_detail("p_alive", p_alive)
+            .with_detail("p_alive_bgnbd", bgnbd_p_alive)
             .with_detail("expected_purchases_if_alive", if_alive)
             .with_detail("days_silent", f64::from(s.silent_days));
             out.push(signal);

@@ -23,6 +23,7 @@
 //! the window and within three usual intervals (a customer silent for longer has stopped, not
 //! slowed: that is `customer_at_risk`'s case).
 
+use super::rhythm::{interval_stats, median, pooled_cv2};
 use super::{Calendar, Detector, Scene};
 use crate::config::Config;
 use crate::day::Day;
@@ -44,10 +45,6 @@ const MIN_WINDOW: i32 = 28;
 const MAX_WINDOW: i32 = 182;
 /// Intervals needed before the window for a baseline.
 const MIN_BASELINE_INTERVALS: usize = 6;
-/// Weight, in intervals, of the population's CV² in a customer's shrunk CV².
-const PRIOR_INTERVALS: f64 = 10.0;
-/// No customer is treated as more regular than this (CV 0.2): guards against overconfidence.
-const MIN_CV2: f64 = 0.04;
 
 /// One customer's baseline and recent counts.
 struct Counts {
@@ -140,13 +137,8 @@ fn counts(scene: &Scene<'_>, customer: CustomerId) -> Option<Counts> {
     if baseline.len() < MIN_BASELINE_INTERVALS + 1 {
         return None;
     }
-    let gaps: Vec<f64> = baseline
-        .windows(2)
-        .map(|w| f64::from(w[1] - w[0]))
-        .collect();
-    let n = gaps.len() as f64;
-    let mean = gaps.iter().sum::<f64>() / n;
-    let var = gaps.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let (mean, cv2, intervals) = interval_stats(baseline)?;
+    let n = intervals as f64;
     let first = baseline[0];
     let calendar = &scene.calendar;
     let rate = n / calendar.open_days(first, start).max(1.0);
@@ -158,17 +150,16 @@ fn counts(scene: &Scene<'_>, customer: CustomerId) -> Option<Counts> {
         window_open: calendar.open_days(start, scene.as_of),
         rate,
         observed: days.len() - baseline.len(),
-        intervals: gaps.len(),
+        intervals,
         mean_interval: mean,
-        cv2: var / (mean * mean),
+        cv2,
         season: seasonal_index(days, first, start, window, rate, calendar),
         value_per_day: scene.net_between(customer, first, start) / f64::from(start - first),
     })
 }
 
 fn shrunk_cv2(c: &Counts, population_cv2: f64) -> f64 {
-    let n = c.intervals as f64;
-    ((n * c.cv2 + PRIOR_INTERVALS * population_cv2) / (n + PRIOR_INTERVALS)).max(MIN_CV2)
+    pooled_cv2(c.cv2, c.intervals, population_cv2)
 }
 
 /// The z of `observed` purchase days where `expected` were due, for a customer whose shrunk
@@ -237,14 +228,6 @@ fn seasonal_index(
     let last_year = days.iter().filter(|d| **d > from && **d <= to).count() as f64;
     let usual = rate * calendar.open_days(from, to);
     ((last_year + 1.0) / (usual + 1.0)).clamp(0.1, 3.0)
-}
-
-fn median(mut values: Vec<f64>) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mid = values.len() / 2;
-    Some(*values.select_nth_unstable_by(mid, f64::total_cmp).1)
 }
 
 impl Detector for FrequencyDrop {

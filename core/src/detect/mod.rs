@@ -7,6 +7,7 @@
 
 mod customer_at_risk;
 mod frequency_drop;
+pub mod rhythm;
 
 pub use customer_at_risk::CustomerAtRisk;
 pub use frequency_drop::FrequencyDrop;
