@@ -10,6 +10,92 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * The BG/NBD model (Fader, Hardie & Lee 2005): who is still a customer and how much they
+ * will buy, from each customer's frequency, recency and age (T). While alive, a customer
+ * buys as a Poisson process with rate ~ Gamma(r, alpha); after each repeat purchase they
+ * drop out with probability ~ Beta(a, b). Matches lifetimes' `BetaGeoFitter`.
+ *
+ * ```js
+ * const { rfmSummary, BetaGeo } = require('salespulse')
+ * const s = rfmSummary(orders, { customerCol: 'customerId', dateCol: 'date', freq: 'W' })
+ * const bg = new BetaGeo().fit(s.map((c) => c.frequency), s.map((c) => c.recency), s.map((c) => c.T))
+ * bg.params                                  // { r, alpha, a, b }
+ * bg.pAlive(2, 30.4, 38.9)                   // Float64Array
+ * ```
+ */
+export declare class BetaGeo {
+  /**
+   * An unfitted model. `options` (all optional): `penalizer` (L2 penalty, as
+   * lifetimes' `penalizer_coef`; default 0), `maxIterations` (default 1000),
+   * `tolerance` (default 1e-9), `initialParams` (where the optimiser starts).
+   * Throws an `InvalidArgumentError` for an option out of range or unknown.
+   */
+  constructor(options?: ModelOptions)
+  /**
+   * A model with given parameters instead of fitted ones (from another tool, a paper
+   * or an earlier fit), for predictions: an object of the parameters (as `params`
+   * returns them) or the numbers in that order. Throws an `InvalidArgumentError`
+   * for a missing, unknown or repeated parameter, or one that is not finite and > 0.
+   */
+  static fromParams(params: BetaGeoParams | number[]): BetaGeo
+  /**
+   * Fits the model by maximum likelihood on one row per customer and returns it
+   * (so calls chain: `new BetaGeo().fit(x, tx, T).params`).
+   *
+   * `frequency`: repeat purchase periods (whole numbers >= 0), `recency`: age at the
+   * last purchase (0 when frequency is 0; at most T), `T`: age at the end of the
+   * observation period, as `rfmSummary` gives them; `weights` (optional): how many
+   * customers each row stands for. Each is an array of numbers or a Float64Array; a
+   * single number stands for every row. recency and T are in one time unit (days,
+   * weeks, ...), which the predictions then use too.
+   *
+   * Throws an `InvalidArgumentError` for columns of different lengths (named), a bad
+   * row (its number and rule), data without repeat buyers, or a fit that does not
+   * converge (with what to try). A failed fit leaves the model as it was.
+   */
+  fit(frequency: number | number[] | Float64Array, recency: number | number[] | Float64Array, T: number | number[] | Float64Array, weights?: number | number[] | Float64Array | null): this
+  /** The parameters (fitted, or given to `fromParams`). */
+  get params(): BetaGeoParams
+  /**
+   * Standard errors of the fitted parameters, from the observed information as
+   * lifetimes reports them (null where the information matrix is singular, and for
+   * given parameters).
+   */
+  get standardErrors(): BetaGeoStandardErrors
+  /**
+   * The log-likelihood of the data at the fitted parameters (without the penalty).
+   * Throws a `NotFittedError` before a fit, and for a model made with `fromParams`.
+   */
+  get logLikelihood(): number
+  /** Whether the model has parameters (fitted, or given to `fromParams`). */
+  get isFitted(): boolean
+  /**
+   * The parameters as lifetimes' `summary` table: rows of `parameter`, `coef`,
+   * `se(coef)`, `lower 95% bound`, `upper 95% bound` (null bounds where the standard
+   * error is unknown); `{format: 'arrow'}` gives Arrow IPC bytes instead.
+   */
+  summary(options?: OutputOptions): Array<Record<string, unknown>> | Buffer
+  /**
+   * The probability that each customer is still active ("alive") at T, given their
+   * history (`frequency`, `recency`, `T` as for `fit`, in its time unit; a single
+   * number stands for every row). Throws an `InvalidArgumentError` naming a column
+   * of another length or a bad row.
+   */
+  pAlive(frequency: number | number[] | Float64Array, recency: number | number[] | Float64Array, T: number | number[] | Float64Array): Float64Array
+  /**
+   * Expected purchases of each customer in the next `t` periods (a number, or one
+   * per customer), given their history (lifetimes'
+   * `conditional_expected_number_of_purchases_up_to_time`).
+   */
+  expectedPurchases(t: number | number[] | Float64Array, frequency: number | number[] | Float64Array, recency: number | number[] | Float64Array, T: number | number[] | Float64Array): Float64Array
+  /**
+   * Expected repeat purchases in the first `t` periods of a customer just acquired
+   * (lifetimes' `expected_number_of_purchases_up_to_time`), for each horizon.
+   */
+  expectedPurchasesNewCustomer(t: number | number[] | Float64Array): Float64Array
+}
+
+/**
  * Turns order lines and deals into KPIs, signals and weekly tasks.
  *
  * Heavy calls (the `ingest*` ones) return promises and run off the event loop; calls on one
@@ -98,6 +184,264 @@ export declare class Engine {
   get clock(): string | null
 }
 
+/**
+ * The Gamma-Gamma spend model (Fader, Hardie & Lee 2005; Fader & Hardie 2013): the expected
+ * value of a customer's transactions, and customer lifetime value with a transaction model.
+ * A customer's transaction values are Gamma(p, nu) with nu ~ Gamma(q, v) across customers. Fit
+ * it on repeat buyers' frequency and mean repeat-purchase value (`rfmSummary`'s
+ * `monetaryValue`); rows with frequency 0 are skipped. Matches lifetimes' `GammaGammaFitter`.
+ *
+ * ```js
+ * const gg = new GammaGamma().fit(frequency, monetaryValue)
+ * gg.expectedSpend(frequency, monetaryValue)          // Float64Array
+ * gg.clv(bg, frequency, recency, T, monetaryValue, { months: 12, timeUnit: 'W' })
+ * ```
+ */
+export declare class GammaGamma {
+  /**
+   * An unfitted model. `options` (all optional): `penalizer` (default 0), `maxIterations`
+   * (default 1000), `tolerance` (default 1e-9), `initialParams` (`{p, q, v}`).
+   * Throws an `InvalidArgumentError` for an option out of range or unknown.
+   */
+  constructor(options?: ModelOptions)
+  /**
+   * A model with given parameters (`{p, q, v}`, or the numbers in that order) instead of
+   * fitted ones, for predictions.
+   */
+  static fromParams(params: GammaGammaParams | number[]): GammaGamma
+  /**
+   * Fits the model by maximum likelihood and returns it. `frequency`: repeat purchases per
+   * customer (whole numbers >= 0); `monetaryValue`: the mean value of their repeat purchases
+   * (> 0 where frequency > 0; rows with frequency 0 are skipped); `weights` (optional): how
+   * many customers each row stands for.
+   *
+   * Throws an `InvalidArgumentError` for columns of different lengths, a bad row (numbered),
+   * no repeat buyers, or a fit that does not converge.
+   */
+  fit(frequency: number | number[] | Float64Array, monetaryValue: number | number[] | Float64Array, weights?: number | number[] | Float64Array | null): this
+  /** The parameters (fitted, or given to `fromParams`). */
+  get params(): GammaGammaParams
+  /** Standard errors of the fitted parameters (null where unknown, and for given parameters). */
+  get standardErrors(): GammaGammaStandardErrors
+  /**
+   * The log-likelihood of the repeat buyers' mean spends at the fitted parameters. Throws a
+   * `NotFittedError` before a fit, and for a model made with `fromParams`.
+   */
+  get logLikelihood(): number
+  /** Whether the model has parameters (fitted, or given to `fromParams`). */
+  get isFitted(): boolean
+  /** The parameters as lifetimes' `summary` table (see `BetaGeo.summary`). */
+  summary(options?: OutputOptions): Array<Record<string, unknown>> | Buffer
+  /**
+   * Expected value of a transaction of each customer given their repeat purchases (lifetimes'
+   * `conditional_expected_average_profit`); the population mean where frequency is 0.
+   * Throws an `InvalidArgumentError` for lengths that differ, a bad row, or q <= 1 (an
+   * infinite mean).
+   */
+  expectedSpend(frequency: number | number[] | Float64Array, monetaryValue: number | number[] | Float64Array): Float64Array
+  /**
+   * Customer lifetime value, as lifetimes' `customer_lifetime_value`: for each month of the
+   * horizon, the customer's expected purchases in that month (from `model`, a BetaGeo,
+   * ModifiedBetaGeo or ParetoNBD with parameters) times their expected spend, discounted,
+   * summed. `options`: `months` (default 12), `discountRate` (monthly, default 0.01),
+   * `timeUnit` (the model's time unit: `'D'` days, the default; `'W'`, `'H'` or `'M'`).
+   */
+  clv(model: BetaGeo | ModifiedBetaGeo | ParetoNBD, frequency: number | number[] | Float64Array, recency: number | number[] | Float64Array, T: number | number[] | Float64Array, monetaryValue: number | number[] | Float64Array, options?: ClvOptions): Float64Array
+}
+
+/**
+ * The MBG/NBD model (Batislam, Denizel & Filiztekin 2007): BG/NBD where a customer may
+ * also drop out right after the first purchase, so one-time buyers are not certainly
+ * alive. Matches lifetimes' `ModifiedBetaGeoFitter`.
+ */
+export declare class ModifiedBetaGeo {
+  /**
+   * An unfitted model. `options` (all optional): `penalizer` (L2 penalty, as
+   * lifetimes' `penalizer_coef`; default 0), `maxIterations` (default 1000),
+   * `tolerance` (default 1e-9), `initialParams` (where the optimiser starts).
+   * Throws an `InvalidArgumentError` for an option out of range or unknown.
+   */
+  constructor(options?: ModelOptions)
+  /**
+   * A model with given parameters instead of fitted ones (from another tool, a paper
+   * or an earlier fit), for predictions: an object of the parameters (as `params`
+   * returns them) or the numbers in that order. Throws an `InvalidArgumentError`
+   * for a missing, unknown or repeated parameter, or one that is not finite and > 0.
+   */
+  static fromParams(params: BetaGeoParams | number[]): ModifiedBetaGeo
+  /**
+   * Fits the model by maximum likelihood on one row per customer and returns it
+   * (so calls chain: `new BetaGeo().fit(x, tx, T).params`).
+   *
+   * `frequency`: repeat purchase periods (whole numbers >= 0), `recency`: age at the
+   * last purchase (0 when frequency is 0; at most T), `T`: age at the end of the
+   * observation period, as `rfmSummary` gives them; `weights` (optional): how many
+   * customers each row stands for. Each is an array of numbers or a Float64Array; a
+   * single number stands for every row. recency and T are in one time unit (days,
+   * weeks, ...), which the predictions then use too.
+   *
+   * Throws an `InvalidArgumentError` for columns of different lengths (named), a bad
+   * row (its number and rule), data without repeat buyers, or a fit that does not
+   * converge (with what to try). A failed fit leaves the model as it was.
+   */
+  fit(frequency: number | number[] | Float64Array, recency: number | number[] | Float64Array, T: number | number[] | Float64Array, weights?: number | number[] | Float64Array | null): this
+  /** The parameters (fitted, or given to `fromParams`). */
+  get params(): BetaGeoParams
+  /**
+   * Standard errors of the fitted parameters, from the observed information as
+   * lifetimes reports them (null where the information matrix is singular, and for
+   * given parameters).
+   */
+  get standardErrors(): BetaGeoStandardErrors
+  /**
+   * The log-likelihood of the data at the fitted parameters (without the penalty).
+   * Throws a `NotFittedError` before a fit, and for a model made with `fromParams`.
+   */
+  get logLikelihood(): number
+  /** Whether the model has parameters (fitted, or given to `fromParams`). */
+  get isFitted(): boolean
+  /**
+   * The parameters as lifetimes' `summary` table: rows of `parameter`, `coef`,
+   * `se(coef)`, `lower 95% bound`, `upper 95% bound` (null bounds where the standard
+   * error is unknown); `{format: 'arrow'}` gives Arrow IPC bytes instead.
+   */
+  summary(options?: OutputOptions): Array<Record<string, unknown>> | Buffer
+  /**
+   * The probability that each customer is still active ("alive") at T, given their
+   * history (`frequency`, `recency`, `T` as for `fit`, in its time unit; a single
+   * number stands for every row). Throws an `InvalidArgumentError` naming a column
+   * of another length or a bad row.
+   */
+  pAlive(frequency: number | number[] | Float64Array, recency: number | number[] | Float64Array, T: number | number[] | Float64Array): Float64Array
+  /**
+   * Expected purchases of each customer in the next `t` periods (a number, or one
+   * per customer), given their history (lifetimes'
+   * `conditional_expected_number_of_purchases_up_to_time`).
+   */
+  expectedPurchases(t: number | number[] | Float64Array, frequency: number | number[] | Float64Array, recency: number | number[] | Float64Array, T: number | number[] | Float64Array): Float64Array
+  /**
+   * Expected repeat purchases in the first `t` periods of a customer just acquired
+   * (lifetimes' `expected_number_of_purchases_up_to_time`), for each horizon.
+   */
+  expectedPurchasesNewCustomer(t: number | number[] | Float64Array): Float64Array
+}
+
+/**
+ * The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987): while alive a customer buys
+ * as a Poisson process with rate ~ Gamma(r, alpha); lifetimes are exponential with rate
+ * ~ Gamma(s, beta). Matches lifetimes' `ParetoNBDFitter`.
+ */
+export declare class ParetoNBD {
+  /**
+   * An unfitted model. `options` (all optional): `penalizer` (L2 penalty, as
+   * lifetimes' `penalizer_coef`; default 0), `maxIterations` (default 1000),
+   * `tolerance` (default 1e-9), `initialParams` (where the optimiser starts).
+   * Throws an `InvalidArgumentError` for an option out of range or unknown.
+   */
+  constructor(options?: ModelOptions)
+  /**
+   * A model with given parameters instead of fitted ones (from another tool, a paper
+   * or an earlier fit), for predictions: an object of the parameters (as `params`
+   * returns them) or the numbers in that order. Throws an `InvalidArgumentError`
+   * for a missing, unknown or repeated parameter, or one that is not finite and > 0.
+   */
+  static fromParams(params: ParetoNBDParams | number[]): ParetoNBD
+  /**
+   * Fits the model by maximum likelihood on one row per customer and returns it
+   * (so calls chain: `new BetaGeo().fit(x, tx, T).params`).
+   *
+   * `frequency`: repeat purchase periods (whole numbers >= 0), `recency`: age at the
+   * last purchase (0 when frequency is 0; at most T), `T`: age at the end of the
+   * observation period, as `rfmSummary` gives them; `weights` (optional): how many
+   * customers each row stands for. Each is an array of numbers or a Float64Array; a
+   * single number stands for every row. recency and T are in one time unit (days,
+   * weeks, ...), which the predictions then use too.
+   *
+   * Throws an `InvalidArgumentError` for columns of different lengths (named), a bad
+   * row (its number and rule), data without repeat buyers, or a fit that does not
+   * converge (with what to try). A failed fit leaves the model as it was.
+   */
+  fit(frequency: number | number[] | Float64Array, recency: number | number[] | Float64Array, T: number | number[] | Float64Array, weights?: number | number[] | Float64Array | null): this
+  /** The parameters (fitted, or given to `fromParams`). */
+  get params(): ParetoNBDParams
+  /**
+   * Standard errors of the fitted parameters, from the observed information as
+   * lifetimes reports them (null where the information matrix is singular, and for
+   * given parameters).
+   */
+  get standardErrors(): ParetoNBDStandardErrors
+  /**
+   * The log-likelihood of the data at the fitted parameters (without the penalty).
+   * Throws a `NotFittedError` before a fit, and for a model made with `fromParams`.
+   */
+  get logLikelihood(): number
+  /** Whether the model has parameters (fitted, or given to `fromParams`). */
+  get isFitted(): boolean
+  /**
+   * The parameters as lifetimes' `summary` table: rows of `parameter`, `coef`,
+   * `se(coef)`, `lower 95% bound`, `upper 95% bound` (null bounds where the standard
+   * error is unknown); `{format: 'arrow'}` gives Arrow IPC bytes instead.
+   */
+  summary(options?: OutputOptions): Array<Record<string, unknown>> | Buffer
+  /**
+   * The probability that each customer is still active ("alive") at T, given their
+   * history (`frequency`, `recency`, `T` as for `fit`, in its time unit; a single
+   * number stands for every row). Throws an `InvalidArgumentError` naming a column
+   * of another length or a bad row.
+   */
+  pAlive(frequency: number | number[] | Float64Array, recency: number | number[] | Float64Array, T: number | number[] | Float64Array): Float64Array
+  /**
+   * Expected purchases of each customer in the next `t` periods (a number, or one
+   * per customer), given their history (lifetimes'
+   * `conditional_expected_number_of_purchases_up_to_time`).
+   */
+  expectedPurchases(t: number | number[] | Float64Array, frequency: number | number[] | Float64Array, recency: number | number[] | Float64Array, T: number | number[] | Float64Array): Float64Array
+  /**
+   * Expected repeat purchases in the first `t` periods of a customer just acquired
+   * (lifetimes' `expected_number_of_purchases_up_to_time`), for each horizon.
+   */
+  expectedPurchasesNewCustomer(t: number | number[] | Float64Array): Float64Array
+}
+
+/**
+ * BG/NBD or MBG/NBD parameters: purchase rates ~ Gamma(r, alpha) (alpha in the data's time
+ * unit), dropout probabilities ~ Beta(a, b).
+ */
+export interface BetaGeoParams {
+  /** Shape of the purchase-rate distribution. */
+  r: number
+  /** Rate of the purchase-rate distribution, in the data's time unit. */
+  alpha: number
+  /** First shape of the dropout-probability distribution. */
+  a: number
+  /** Second shape of the dropout-probability distribution. */
+  b: number
+}
+
+/**
+ * Standard errors of BG/NBD or MBG/NBD parameters (null where the information matrix is
+ * singular, or for parameters given with `fromParams`).
+ */
+export interface BetaGeoStandardErrors {
+  r: number | null
+  alpha: number | null
+  a: number | null
+  b: number | null
+}
+
+/** How `GammaGamma.clv` sums customer lifetime value; every key is optional. */
+export interface ClvOptions {
+  /** The horizon in months (default 12). */
+  months?: number
+  /** The monthly discount rate (default 0.01). */
+  discountRate?: number
+  /**
+   * The transaction model's time unit: `'D'` (days, the default), `'W'` (weeks), `'H'`
+   * (hours) or `'M'` (months), as lifetimes' `freq`.
+   */
+  timeUnit?: 'D' | 'W' | 'H' | 'M'
+}
+
 /** The tables of a synthetic distributor, and the events planted in them. */
 export interface Distributor {
   /**
@@ -160,6 +504,26 @@ export interface EngineConfig {
   thresholds?: ThresholdsConfig
 }
 
+/**
+ * Gamma-Gamma parameters: a customer's transaction values ~ Gamma(p, nu), nu ~ Gamma(q, v)
+ * across customers (v in money units; the papers' gamma).
+ */
+export interface GammaGammaParams {
+  /** Shape of a customer's transaction values. */
+  p: number
+  /** Shape of the distribution of the customers' rates. */
+  q: number
+  /** Rate of the distribution of the customers' rates, in money units. */
+  v: number
+}
+
+/** Standard errors of Gamma-Gamma parameters (null where unknown). */
+export interface GammaGammaStandardErrors {
+  p: number | null
+  q: number | null
+  v: number | null
+}
+
 /** How an ingest call reads its table (`{mapping, dateFormat}`). */
 export interface IngestOptions {
   /**
@@ -184,6 +548,24 @@ export interface IngestReport {
   rejected: Array<Rejection>
 }
 
+/** How a model fits; every key is optional. */
+export interface ModelOptions {
+  /**
+   * L2 penalty on the parameters, as lifetimes' `penalizer_coef` (default 0: plain maximum
+   * likelihood).
+   */
+  penalizer?: number
+  /** Iteration limit of the optimiser (default 1000). */
+  maxIterations?: number
+  /** Convergence threshold on the gradient (default 1e-9). */
+  tolerance?: number
+  /**
+   * Where the optimiser starts: an object of the model's parameters (e.g. `{r, alpha, a, b}`),
+   * or the numbers in the order of `params` (default: guesses from the data).
+   */
+  initialParams?: Record<string, number> | number[]
+}
+
 /** How a table comes back: `{format: 'rows'}` (the default) or `{format: 'arrow'}`. */
 export interface OutputOptions {
   /**
@@ -194,6 +576,29 @@ export interface OutputOptions {
   format?: 'rows' | 'arrow'
 }
 
+/**
+ * Pareto/NBD parameters: purchase rates ~ Gamma(r, alpha), dropout rates ~ Gamma(s, beta)
+ * (alpha and beta in the data's time unit).
+ */
+export interface ParetoNBDParams {
+  /** Shape of the purchase-rate distribution. */
+  r: number
+  /** Rate of the purchase-rate distribution. */
+  alpha: number
+  /** Shape of the dropout-rate distribution. */
+  s: number
+  /** Rate of the dropout-rate distribution. */
+  beta: number
+}
+
+/** Standard errors of Pareto/NBD parameters (null where unknown). */
+export interface ParetoNBDStandardErrors {
+  r: number | null
+  alpha: number | null
+  s: number | null
+  beta: number | null
+}
+
 /** One row that could not be used, and why. */
 export interface Rejection {
   /** The row's index in the input (0-based). */
@@ -202,6 +607,60 @@ export interface Rejection {
   column: string
   /** What is wrong, in words a person can act on. */
   reason: string
+}
+
+/**
+ * Frequency, recency, T (and monetary value) per customer from a transactions table, as
+ * lifetimes' `summary_data_from_transaction_data`: the input of the BTYD models.
+ *
+ * `transactions` is an array of plain objects or a Buffer / Uint8Array of Arrow IPC bytes, one
+ * row per transaction; `options.customerCol` and `options.dateCol` name its keys (exactly).
+ * Dates become periods of `freq`; transactions after the observation end's period are dropped;
+ * purchases in one period count once (their values summed). frequency = periods with a
+ * purchase - 1; recency = last period - first period; T = the observation end's period - first
+ * period; monetaryValue = the mean value of the repeat periods, 0 without repeat purchases.
+ *
+ * Returns one row per customer, sorted by id: the customer key (as named by `customerCol`;
+ * integer ids stay numbers), `frequency`, `recency`, `T` and, with `monetaryCol`,
+ * `monetaryValue`; `{format: 'arrow'}` gives Arrow IPC bytes (columns `frequency`, `recency`,
+ * `T`, `monetary_value`). Throws a `SchemaError` for a missing column (listing the table's),
+ * an `InvalidArgumentError` for a missing id, date or value, an unreadable date or a value that
+ * is not a finite number (naming the row and column), or a bad option.
+ *
+ * ```js
+ * const summary = rfmSummary(transactions, {
+ *   customerCol: 'customerId', dateCol: 'date', observationEnd: '1998-06-30', freq: 'W',
+ *   monetaryCol: 'amount',
+ * })
+ * // [{ customerId: 4, frequency: 3, recency: 49, T: 78, monetaryValue: 23.72 }, ...]
+ * ```
+ */
+export declare function rfmSummary(transactions: Array<Record<string, unknown>> | Uint8Array, options: RfmSummaryOptions): Array<Record<string, unknown>> | Buffer
+
+/** Which columns `rfmSummary` reads, and how it answers. */
+export interface RfmSummaryOptions {
+  /** The key (column) of the customer id. */
+  customerCol: string
+  /** The key (column) of the transaction date: `Date`s, ISO strings or YYYYMMDD. */
+  dateCol: string
+  /**
+   * The end of the observation period (a `Date` or an ISO date string); default: the last
+   * transaction's day.
+   */
+  observationEnd?: Date | string | null
+  /** `'D'` (days, the default) or `'W'` (weeks from Monday to Sunday, pandas' `W`). */
+  freq?: 'D' | 'W'
+  /** The key (column) of the transaction value, if any: adds `monetaryValue`. */
+  monetaryCol?: string
+  /** `'rows'` (the default) or `'arrow'` (Arrow IPC bytes). */
+  format?: 'rows' | 'arrow'
+  /**
+   * How text dates are written: `'auto'` (ISO, YYYYMMDD, Excel serials; the default),
+   * `'day_first'`, `'month_first'` or `'excel'`.
+   */
+  dateFormat?: 'auto' | 'day_first' | 'month_first' | 'excel'
+  /** The IANA zone in which `Date`s (instants) become days (default `'UTC'`). */
+  timezone?: string
 }
 
 /** Sizes and memory of an engine's state. */

@@ -835,5 +835,10 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.BetaGeo = nativeBinding.BetaGeo
 module.exports.Engine = nativeBinding.Engine
+module.exports.GammaGamma = nativeBinding.GammaGamma
+module.exports.ModifiedBetaGeo = nativeBinding.ModifiedBetaGeo
+module.exports.ParetoNBD = nativeBinding.ParetoNBD
+module.exports.rfmSummary = nativeBinding.rfmSummary
 module.exports.synth = nativeBinding.synth

@@ -3,7 +3,8 @@
 //! Every failure reaches JS as an `Error` whose `code` is the core's [`salespulse::Error::code`]
 //! (`SchemaError`, `ConfigError`, `SnapshotError`, `MergeError`, `InvalidArgumentError`, ...)
 //! and whose message is the core's message. A Rust panic becomes a `PanicError`; it never takes
-//! the process down.
+//! the process down. A model asked for predictions before it was fitted throws a
+//! `NotFittedError` (a state of the JS object, not a failure of the core).
 
 use napi::bindgen_prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -21,6 +22,8 @@ pub enum Fail {
     Core(salespulse::Error),
     /// A napi call failed (for example a value of the wrong JS type).
     Napi(napi::Error),
+    /// A model used before it was fitted (or without what a fit gives).
+    NotFitted(String),
     /// A panic inside Rust.
     Panic(String),
 }
@@ -52,6 +55,7 @@ impl Fail {
                 | Status::ArrayBufferExpected => "InvalidArgumentError".to_string(),
                 other => other.as_ref().to_string(),
             },
+            Fail::NotFitted(_) => "NotFittedError".to_string(),
             Fail::Panic(_) => "PanicError".to_string(),
         }
     }
@@ -61,6 +65,7 @@ impl Fail {
         match self {
             Fail::Core(e) => e.to_string(),
             Fail::Napi(e) => e.reason.clone(),
+            Fail::NotFitted(m) => m.clone(),
             Fail::Panic(m) => format!(
                 "internal error in salespulse (please report it): {m}; the engine may hold a \
                  partial update of the call that failed"

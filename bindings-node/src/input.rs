@@ -517,13 +517,14 @@ impl Js {
     }
 }
 
-struct HandleScope {
+/// A JS handle scope, closed when dropped: handles made inside it die with it.
+pub(crate) struct HandleScope {
     env: sys::napi_env,
     scope: sys::napi_handle_scope,
 }
 
 impl HandleScope {
-    fn open(env: sys::napi_env) -> Result<HandleScope, Fail> {
+    pub(crate) fn open(env: sys::napi_env) -> Result<HandleScope, Fail> {
         let mut scope = ptr::null_mut();
         check(
             unsafe { sys::napi_open_handle_scope(env, &mut scope) },

@@ -6,6 +6,8 @@
 //!
 //! - [`engine`]: the `Engine` class; heavy calls run as `AsyncTask`s on the libuv pool.
 //! - [`synth`]: `synth.distributor(...)`, the synthetic distributor's tables.
+//! - [`models`]: the models that stand alone: `rfmSummary` and the `BetaGeo`,
+//!   `ModifiedBetaGeo`, `ParetoNBD` and `GammaGamma` classes.
 //! - [`input`] / [`output`]: format conversion; [`error`]: core errors as JS `Error`s with `code`.
 #![deny(clippy::all)]
 
@@ -15,5 +17,6 @@ extern crate napi_derive;
 pub mod engine;
 pub mod error;
 pub mod input;
+pub mod models;
 pub mod output;
 pub mod synth;

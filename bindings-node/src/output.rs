@@ -124,8 +124,19 @@ impl Format {
 
 /// A frame in the requested format.
 pub fn frame(env: &Env, frame: &Frame, format: Format) -> Result<Unknown<'static>, Fail> {
+    frame_keyed(env, frame, format, camel_case)
+}
+
+/// A frame in the requested format, its row objects' keys named by `key` from the column names
+/// (Arrow keeps the column names).
+pub fn frame_keyed(
+    env: &Env,
+    frame: &Frame,
+    format: Format,
+    key: impl Fn(&str) -> String,
+) -> Result<Unknown<'static>, Fail> {
     match format {
-        Format::Rows => rows(env, frame),
+        Format::Rows => rows_keyed(env, frame, key),
         Format::Arrow => {
             let bytes = salespulse::ingest::arrow::frame_to_ipc(frame)?;
             let value = unsafe { Buffer::to_napi_value(env.raw(), Buffer::from(bytes)) }?;
@@ -136,6 +147,15 @@ pub fn frame(env: &Env, frame: &Frame, format: Format) -> Result<Unknown<'static
 
 /// A frame as an array of plain objects with camelCase keys.
 pub fn rows(env: &Env, frame: &Frame) -> Result<Unknown<'static>, Fail> {
+    rows_keyed(env, frame, camel_case)
+}
+
+/// A frame as an array of plain objects whose keys `key` makes from the column names.
+pub fn rows_keyed(
+    env: &Env,
+    frame: &Frame,
+    key: impl Fn(&str) -> String,
+) -> Result<Unknown<'static>, Fail> {
     let js = Js::new(env);
     let e = js.env;
     let n = frame.len();
@@ -146,7 +166,7 @@ pub fn rows(env: &Env, frame: &Frame) -> Result<Unknown<'static>, Fail> {
     )?;
     let mut keys = Vec::with_capacity(frame.columns.len());
     for (name, _) in &frame.columns {
-        keys.push(js.create_string(&camel_case(name))?);
+        keys.push(js.create_string(&key(name))?);
     }
     let mut null = ptr::null_mut();
     check(unsafe { sys::napi_get_null(e, &mut null) }, "null")?;

@@ -52,7 +52,7 @@ pub struct Thresholds {
     /// `frequency_drop`: the recent count must be at most this share of the expected one
     /// (default 0.5).
     pub frequency_drop_ratio: f64,
-    /// `customer_at_risk`: P(alive) below this flags a customer (default 0.02).
+    /// `customer_at_risk`: P(alive) below this flags a customer (default 0.001).
     pub at_risk_p_alive: f64,
 }
 
@@ -63,7 +63,7 @@ impl Default for Thresholds {
             regular_min_purchases: 2,
             frequency_drop_alpha: 0.005,
             frequency_drop_ratio: 0.5,
-            at_risk_p_alive: 0.02,
+            at_risk_p_alive: 0.001,
         }
     }
 }

@@ -13,9 +13,10 @@
 //! With Poisson intervals S(g) = e^(-λg) and this is BG/NBD's form for a known λ. A silence the
 //! customer also kept in the same weeks last year (a school's summer break) is seasonal, not a
 //! risk. Flagged: P(alive) < `at_risk_p_alive` after at least two repeat purchases (one-off
-//! buyers never settled). Value at stake = expected purchases over the horizon if alive (from
-//! BG/NBD) x expected spend per purchase (Gamma-Gamma's conditional mean, or the customer's own
-//! mean when the spend model cannot be fitted).
+//! buyers never settled). Value at stake = purchases over the horizon if alive (the horizon in
+//! open days over the customer's mean interval) x expected spend per purchase (Gamma-Gamma's
+//! conditional mean, or the customer's own mean when the spend model cannot be fitted). The
+//! signal also carries BG/NBD's own P(alive) for comparison.
 
 use super::rhythm::{gap_survival, interval_stats, median, pooled_cv2};
 use super::{Detector, Scene};
@@ -143,10 +144,8 @@ impl Detector for CustomerAtRisk {
                 continue;
             }
             let bgnbd_p_alive = model.p_alive(s.frequency, s.recency, s.age).unwrap_or(1.0);
-            let conditional = model
-                .expected_purchases(horizon, s.frequency, s.recency, s.age)
-                .unwrap_or(0.0);
-            let if_alive = conditional / bgnbd_p_alive.max(1e-9);
+            // If alive, the customer keeps its own rhythm: horizon / mean interval purchases.
+            let if_alive = horizon / mean;
             let evidence = format!(
                 "bought on {} days, about every {:.0} open days; nothing for {} days; P(alive) = {:.2}",
                 s.frequency as usize + 1,

@@ -40,7 +40,7 @@ pub struct FrequencyDrop {
 
 /// The recent window spans this many median intervals (so about this many purchases are
 /// expected): enough for a halved rate to stand out, short enough to see it within weeks.
-const GAPS_PER_WINDOW: i32 = 6;
+const GAPS_PER_WINDOW: i32 = 8;
 const MIN_WINDOW: i32 = 28;
 const MAX_WINDOW: i32 = 182;
 /// Intervals needed before the window for a baseline.

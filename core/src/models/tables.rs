@@ -466,16 +466,17 @@ pub fn expected_purchases_each(
     t: &[f64],
 ) -> Result<Vec<f64>> {
     let c = broadcast(&[
-        ("t", horizon),
         ("frequency", frequency),
         ("recency", recency),
         ("T", t),
+        ("t", horizon),
     ])?;
+    let data = RfmData::new(&c[0], &c[1], &c[2]);
     if horizon.len() == 1 {
-        return model.expected_purchases_many(horizon[0], &RfmData::new(&c[1], &c[2], &c[3]));
+        return model.expected_purchases_many(horizon[0], &data);
     }
     check_rows(
-        (0..c[0].len()).map(|i| model.expected_purchases(c[0][i], c[1][i], c[2][i], c[3][i])),
+        (0..data.len()).map(|i| model.expected_purchases(c[3][i], c[0][i], c[1][i], c[2][i])),
     )
 }
 
@@ -608,36 +609,37 @@ mod tests {
 
     #[test]
     fn text_ids_and_errors_name_row_and_column() {
-        let ids = [Some("b"), Some("a"), None];
-        let days = ["2024-01-01", "2024-01-03", "2024-01-04"];
-        let money = [1.0, 2.0, f64::NAN];
+        let (ids, days) = ([Some("b"), Some("a")], ["2024-01-01", "2024-01-03"]);
         let batch = Batch::new()
-            .with("id", Column::Text(&ids[..2]))
-            .with("day", Column::Text(&days[..2]));
+            .with("id", Column::Text(&ids))
+            .with("day", Column::Text(&days));
         let f = rfm_summary_table(&[batch], &options(None, Freq::Day)).unwrap();
         assert_eq!(
             f.str_column("id").unwrap(),
             &[Some("a".to_string()), Some("b".to_string())]
         );
+        let gap = [Some("b"), Some("a"), None];
+        let days3 = ["2024-01-01", "2024-01-03", "2024-01-04"];
         let bad = Batch::new()
-            .with("id", Column::Text(&ids))
-            .with("day", Column::Text(&days));
+            .with("id", Column::Text(&gap))
+            .with("day", Column::Text(&days3));
         let err = rfm_summary_table(&[bad], &options(None, Freq::Day)).unwrap_err();
         assert!(
             err.to_string().contains("row 2: \"id\": missing id"),
             "{err}"
         );
+        let money = [2.0, f64::NAN];
         let nan = Batch::new()
-            .with("id", Column::Text(&ids[..2]))
-            .with("day", Column::Text(&days[..2]))
-            .with("m", Column::Float(&money[1..]));
+            .with("id", Column::Text(&ids))
+            .with("day", Column::Text(&days))
+            .with("m", Column::Float(&money));
         let err = rfm_summary_table(&[nan], &options(Some("m"), Freq::Day)).unwrap_err();
         assert!(
             err.to_string()
                 .contains("row 1: \"m\": NaN is not a finite"),
             "{err}"
         );
-        let missing = Batch::new().with("id", Column::Text(&ids[..2]));
+        let missing = Batch::new().with("id", Column::Text(&ids));
         let err = rfm_summary_table(&[missing], &options(None, Freq::Day)).unwrap_err();
         assert!(matches!(err, Error::Schema(_)));
         assert!(
