@@ -1,10 +1,10 @@
 # %% [markdown]
 # # salespulse in a notebook
 #
-# A distributor's order lines and master data go in as pandas DataFrames; KPIs come out as
-# DataFrames. Run it as a script (`python3 examples/notebook.py`) or cell by cell in Jupyter or
-# VS Code (each `# %%` starts a cell). It needs the package: `bash bindings-python/test.sh`
-# builds and installs it.
+# A distributor's order lines and master data go in as pandas DataFrames; KPIs, signals and
+# customer models come out as DataFrames. Run it as a script (`python3 examples/notebook.py`) or
+# cell by cell in Jupyter or VS Code (each `# %%` starts a cell). It needs the package:
+# `bash bindings-python/test.sh` builds and installs it.
 
 # %%
 import pandas as pd
@@ -71,6 +71,72 @@ show(engine.kpis(as_of, by="segment"))
 months = pd.date_range(end=pd.Timestamp(as_of), periods=12, freq="ME")
 trend = pd.concat([engine.kpis(m) for m in months], ignore_index=True)
 show(trend[["as_of", "active_customers", "churn_rate", "variety_per_customer", "net_revenue"]])
+
+# %% [markdown]
+# ## Signals
+#
+# What needs a rep's attention: customers at risk, customers buying less often, items lapsed,
+# and the other kinds. One row per signal, highest score (value at stake x probability) first,
+# with the evidence in one sentence and kind-specific columns after it.
+
+# %%
+signals = engine.signals(as_of)
+show(signals.head(10))
+show(
+    signals.groupby("kind").agg(
+        signals=("score", "size"), value_at_stake=("value_at_stake", "sum")
+    )
+)
+
+# %% [markdown]
+# ## The real-time feed
+#
+# `advance(day)` moves the engine's clock and returns only the signals that rose since the last
+# advance: call it every day or week after ingesting the new orders. A signal that stays active
+# is reported once. Here, the last eight weeks replayed.
+
+# %%
+for week in pd.date_range(end=pd.Timestamp(as_of), periods=8, freq="7D"):
+    new = engine.advance(week)
+    top = f"; top: {new['evidence'].iloc[0]}" if len(new) else ""
+    print(f"{week.date()}: {len(new)} new signals{top}")
+
+# %% [markdown]
+# ## Customer models: BG/NBD and Gamma-Gamma
+#
+# The buy-till-you-die models of lifetimes, on any transactions table. `rfm_summary` turns order
+# lines into frequency, recency and age per customer (here in weeks); `BetaGeo` fits who is still
+# buying and how often, `GammaGamma` how much they spend; together they give customer lifetime
+# value. A distributor's accounts rarely leave, so without a penalty the dropout parameters run
+# off towards infinity: a small `penalizer` keeps them finite, as lifetimes advises.
+
+# %%
+summary = salespulse.rfm_summary(
+    data.orders, "customer_id", "date", observation_end=as_of, freq="W", monetary_col="net_amount"
+)
+bg = salespulse.BetaGeo(penalizer=0.001)
+bg.fit(summary["frequency"], summary["recency"], summary["T"])
+print(bg)
+show(bg.summary)
+
+# %%
+history = summary["frequency"], summary["recency"], summary["T"]
+summary["p_alive"] = bg.p_alive(*history)
+summary["next_quarter"] = bg.expected_purchases(13, *history)  # 13 weeks
+repeat = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
+gg = salespulse.GammaGamma().fit(repeat["frequency"], repeat["monetary_value"])
+repeat = repeat.assign(
+    clv=gg.clv(
+        bg,
+        repeat["frequency"],
+        repeat["recency"],
+        repeat["T"],
+        repeat["monetary_value"],
+        months=12,
+        time_unit="W",
+    )
+)
+show(repeat.sort_values("clv", ascending=False).head(10))
 
 # %% [markdown]
 # ## State: snapshot, restore, merge

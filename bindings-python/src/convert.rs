@@ -4,6 +4,7 @@ use crate::errors::{raise, CoreResult};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyString;
+use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::PyTable;
 use salespulse::ingest::arrow::frame_to_record_batch;
 use salespulse::ingest::{DateFormat, DateReader};
@@ -96,4 +97,42 @@ pub fn frame<'py>(py: Python<'py>, frame: &Frame, to: To) -> PyResult<Bound<'py,
     CONVERT
         .import(py, "salespulse._convert", "from_arrow")?
         .call1((table, to.name()))
+}
+
+/// An `InvalidArgumentError` with `message`.
+pub fn invalid(py: Python<'_>, message: impl std::fmt::Display) -> PyErr {
+    raise(
+        py,
+        "InvalidArgumentError",
+        format!("invalid argument: {message}"),
+    )
+}
+
+/// A table that speaks the Arrow PyCapsule protocol (pandas, polars, pyarrow), as a stream of
+/// record batches. `also` completes the list of what is accepted in the error message.
+pub fn arrow_input(table: &Bound<'_, PyAny>, also: &str) -> PyResult<AnyRecordBatch> {
+    let py = table.py();
+    if table.hasattr("__arrow_c_stream__")? || table.hasattr("__arrow_c_array__")? {
+        // pandas converts itself to Arrow here; a column it cannot convert (an object column
+        // mixing numbers and text) fails in pyarrow, which names the column.
+        return table.extract::<AnyRecordBatch>().map_err(|e| {
+            let err = raise(
+                py,
+                "SchemaError",
+                format!("the table cannot be read as Arrow: {e}"),
+            );
+            err.set_cause(py, Some(e));
+            err
+        });
+    }
+    let hint = if table.hasattr("collect")? {
+        " (a polars LazyFrame: call .collect() first)"
+    } else {
+        ""
+    };
+    Err(pyo3::exceptions::PyTypeError::new_err(format!(
+        "expected a table (a pandas or polars DataFrame, a pyarrow Table or RecordBatchReader: \
+         anything with __arrow_c_stream__){also}, not {}{hint}",
+        table.get_type()
+    )))
 }

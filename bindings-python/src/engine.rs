@@ -44,44 +44,14 @@ enum Input {
 }
 
 fn invalid(py: Python<'_>, message: String) -> PyErr {
-    raise(
-        py,
-        "InvalidArgumentError",
-        format!("invalid argument: {message}"),
-    )
+    convert::invalid(py, message)
 }
 
 fn input(table: &Bound<'_, PyAny>) -> PyResult<Input> {
-    let py = table.py();
     if table.is_instance_of::<PyString>() || table.hasattr("__fspath__")? {
         return Ok(Input::Csv(table.extract()?));
     }
-    if table.hasattr("__arrow_c_stream__")? || table.hasattr("__arrow_c_array__")? {
-        // pandas converts itself to Arrow here; a column it cannot convert (an object column
-        // mixing numbers and text) fails in pyarrow, which names the column.
-        return table
-            .extract::<AnyRecordBatch>()
-            .map(Input::Arrow)
-            .map_err(|e| {
-                let err = raise(
-                    py,
-                    "SchemaError",
-                    format!("the table cannot be read as Arrow: {e}"),
-                );
-                err.set_cause(py, Some(e));
-                err
-            });
-    }
-    let hint = if table.hasattr("collect")? {
-        " (a polars LazyFrame: call .collect() first)"
-    } else {
-        ""
-    };
-    Err(pyo3::exceptions::PyTypeError::new_err(format!(
-        "expected a table (a pandas or polars DataFrame, a pyarrow Table or RecordBatchReader: \
-         anything with __arrow_c_stream__) or the path of a CSV file, not {}{hint}",
-        table.get_type()
-    )))
+    convert::arrow_input(table, " or the path of a CSV file").map(Input::Arrow)
 }
 
 fn options(py: Python<'_>, mapping: Option<Mapping>, date_format: &str) -> PyResult<IngestOptions> {
@@ -321,6 +291,73 @@ impl PyEngine {
         let by = by.map(GroupBy::parse).transpose().py_err(py)?;
         let engine = &self.inner;
         let frame = run(py, || engine.kpis(as_of, by))?;
+        convert::frame(py, &frame, to)
+    }
+
+    /// Every signal active at a day, highest score first.
+    ///
+    /// Only data on or before ``as_of`` is read, so a past day shows what was known then. The
+    /// engine's clock does not move (see ``advance`` for the real-time feed).
+    ///
+    /// Args:
+    ///     as_of: the day: a str ("2024-03-31"), datetime.date, datetime or pandas Timestamp;
+    ///         None (default) for the engine's clock, else its last order day.
+    ///     to: "pandas" (default), "polars" or "arrow" (a pyarrow.Table).
+    ///
+    /// Returns:
+    ///     The signals table, one row per signal: kind, customer_id, product_id (empty unless
+    ///     the signal is about a product), rep_id, segment, detected_on, value_at_stake,
+    ///     probability, score (value_at_stake x probability), evidence (one sentence with the
+    ///     numbers), then kind-specific columns (empty for other kinds). Kinds: customer_at_risk,
+    ///     frequency_drop, variety_drop, item_lapsed, item_lapsed_across_similar, cross_sell,
+    ///     seasonal_due, discount_spike, deal_stalled, pipeline_slowdown.
+    ///
+    /// Raises:
+    ///     InvalidArgumentError: as_of is not a date, or the engine has no orders and no as_of.
+    #[pyo3(signature = (as_of = None, to = "pandas"))]
+    fn signals<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: Option<&Bound<'py, PyAny>>,
+        to: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let to = To::parse(py, to)?;
+        let as_of = as_of
+            .filter(|v| !v.is_none())
+            .map(|v| self.day(v, "as_of"))
+            .transpose()?;
+        let engine = &self.inner;
+        let frame = run(py, || engine.signals(as_of))?;
+        convert::frame(py, &frame, to)
+    }
+
+    /// Moves the engine's clock to a day and returns the signals that rose since the last
+    /// advance: the real-time feed.
+    ///
+    /// A signal that stays active is reported once, at the advance where it rose; one that
+    /// clears and rises again is reported again. Call it on each new day (or week) after
+    /// ingesting that day's orders. The clock never goes back.
+    ///
+    /// Args:
+    ///     as_of: the new day: a str ("2024-03-31"), datetime.date, datetime or pandas
+    ///         Timestamp; not before ``clock``.
+    ///     to: "pandas" (default), "polars" or "arrow" (a pyarrow.Table).
+    ///
+    /// Returns:
+    ///     The new signals, as a signals table (see ``signals`` for its columns).
+    ///
+    /// Raises:
+    ///     InvalidArgumentError: as_of is not a date or lies before the engine's clock.
+    #[pyo3(signature = (as_of, to = "pandas"))]
+    fn advance<'py>(
+        &mut self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+        to: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (to, as_of) = (To::parse(py, to)?, self.day(as_of, "as_of")?);
+        let engine = &mut self.inner;
+        let frame = run(py, || engine.advance(as_of))?;
         convert::frame(py, &frame, to)
     }
 

@@ -23,12 +23,22 @@ def test_version_and_exports():
 
 
 def test_every_public_call_has_a_docstring():
-    for cls in (salespulse.Engine, salespulse.Config, salespulse.IngestReport):
+    classes = (
+        salespulse.Engine,
+        salespulse.Config,
+        salespulse.IngestReport,
+        salespulse.BetaGeo,
+        salespulse.ModifiedBetaGeo,
+        salespulse.ParetoNBD,
+        salespulse.GammaGamma,
+    )
+    for cls in classes:
         assert cls.__doc__ and len(cls.__doc__) > 40, cls
         for name in public(cls):
             doc = getattr(cls, name).__doc__
             assert doc and doc.strip(), f"{cls.__name__}.{name}"
     assert salespulse.synth.distributor.__doc__
+    assert salespulse.rfm_summary.__doc__
     assert salespulse.__doc__
 
 
@@ -39,6 +49,8 @@ def test_help_reads_well():
     assert "SchemaError" in text
     assert "Engine(config=None)" in text.replace("\n", " ") or "config=None" in text
     assert str(inspect.signature(salespulse.Engine.kpis)) == "(self, /, as_of, by=None, to='pandas')"
+    assert "signals(self, /, as_of=None, to='pandas')" in text
+    assert "advance(self, /, as_of, to='pandas')" in text
 
 
 def stub_names(path):

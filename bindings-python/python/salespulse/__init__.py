@@ -10,8 +10,10 @@ as pandas DataFrames (``to="polars"`` or ``to="arrow"`` on request).
 >>> report = engine.ingest_orders(orders_df)            # doctest: +SKIP
 >>> engine.kpis("2024-03-31", by="segment")              # doctest: +SKIP
 
-Classes: :class:`Engine`, :class:`Config`, :class:`IngestReport`. Errors: :class:`Error` and
-its subclasses. Synthetic data: :mod:`salespulse.synth`.
+Classes: :class:`Engine`, :class:`Config`, :class:`IngestReport`. Models that stand alone:
+:func:`rfm_summary` and the :class:`BetaGeo`, :class:`ModifiedBetaGeo`, :class:`ParetoNBD` and
+:class:`GammaGamma` customer models. Errors: :class:`Error` and its subclasses. Synthetic data:
+:mod:`salespulse.synth`.
 """
 
 from __future__ import annotations
@@ -26,13 +28,28 @@ from ._errors import (
     SchemaError,
     SnapshotError,
 )
-from ._salespulse import Config, Engine, IngestReport, __version__
+from ._salespulse import (
+    BetaGeo,
+    Config,
+    Engine,
+    GammaGamma,
+    IngestReport,
+    ModifiedBetaGeo,
+    ParetoNBD,
+    __version__,
+    rfm_summary,
+)
 from . import synth
 
 __all__ = [
     "Config",
     "Engine",
     "IngestReport",
+    "rfm_summary",
+    "BetaGeo",
+    "ModifiedBetaGeo",
+    "ParetoNBD",
+    "GammaGamma",
     "Error",
     "SchemaError",
     "ConfigError",

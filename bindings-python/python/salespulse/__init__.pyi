@@ -13,16 +13,26 @@ from ._errors import (
     SnapshotError as SnapshotError,
 )
 from ._salespulse import (
+    BetaGeo as BetaGeo,
     Config as Config,
     Engine as Engine,
+    GammaGamma as GammaGamma,
     IngestReport as IngestReport,
+    ModifiedBetaGeo as ModifiedBetaGeo,
+    ParetoNBD as ParetoNBD,
     __version__ as __version__,
+    rfm_summary as rfm_summary,
 )
 
 __all__ = [
     "Config",
     "Engine",
     "IngestReport",
+    "rfm_summary",
+    "BetaGeo",
+    "ModifiedBetaGeo",
+    "ParetoNBD",
+    "GammaGamma",
     "Error",
     "SchemaError",
     "ConfigError",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 import os
-from typing import Any, Dict, List, Literal, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
 
+import numpy
 import pandas
 import pyarrow
 
@@ -22,6 +23,13 @@ TableLike = Union[str, os.PathLike, Any]
 To = Literal["pandas", "polars", "arrow"]
 DateFormat = Literal["auto", "day_first", "month_first", "excel"]
 GroupBy = Literal["rep", "segment", "region"]
+#: A column of numbers for the models: a list, tuple, numpy array, pandas or polars Series or
+#: pyarrow array (a single number stands for every row).
+Numbers = Union[float, Sequence[float], Any]
+#: A result of the models: a numpy float64 array, or a float when every input was a number.
+NumbersOut = Union[float, "numpy.ndarray"]
+#: Initial parameters of a fit: a dict of name -> value, or the values in order.
+InitialParams = Union[Mapping[str, float], Sequence[float], None]
 
 class Config:
     """Engine settings. Every argument is optional; an omitted one keeps its default.
@@ -201,6 +209,26 @@ class Engine:
         """Key performance indicators at ``as_of``, overall (one row) or by "rep", "segment"
         or "region": active customers, churn rate, product variety per customer, order
         frequency and pace, rate of items returning to the basket, net revenue."""
+    def signals(self, as_of: Optional[DateLike] = None, to: To = "pandas") -> Any:
+        """Every signal active at ``as_of`` (default: the engine's clock, else its last order
+        day), highest score first. Only data on or before ``as_of`` is read; the clock does not
+        move.
+
+        Returns:
+            The signals table: kind, customer_id, product_id, rep_id, segment, detected_on,
+            value_at_stake, probability, score, evidence, then kind-specific columns.
+
+        Raises:
+            InvalidArgumentError: as_of is not a date, or the engine has no orders and no as_of.
+        """
+    def advance(self, as_of: DateLike, to: To = "pandas") -> Any:
+        """Moves the clock to ``as_of`` and returns the signals that rose since the last
+        advance (the real-time feed): a signal that stays active is reported once. Same
+        columns as ``signals``.
+
+        Raises:
+            InvalidArgumentError: as_of is not a date or lies before the engine's clock.
+        """
     def snapshot(self) -> bytes:
         """The whole engine as bytes (versioned and checksummed), for ``Engine.restore``."""
     @staticmethod
@@ -224,3 +252,337 @@ def synth_distributor(
 ) -> Tuple[Dict[str, pyarrow.Table], datetime.date]:
     """The tables of a synthetic distributor as pyarrow Tables, and its last day (use
     ``salespulse.synth.distributor``)."""
+
+def rfm_summary(
+    transactions: Any,
+    customer_col: str,
+    date_col: str,
+    observation_end: Optional[DateLike] = None,
+    freq: Literal["D", "W"] = "D",
+    monetary_col: Optional[str] = None,
+    to: To = "pandas",
+    *,
+    date_format: DateFormat = "auto",
+    timezone: str = "UTC",
+) -> Any:
+    """Frequency, recency, T (and monetary_value) per customer from a transactions table, as
+    lifetimes' ``summary_data_from_transaction_data``.
+
+    Definitions (lifetimes 0.11.3): dates become periods of ``freq``; transactions after the
+    observation end's period are dropped; purchases in one period count once (values summed).
+    frequency = periods with a purchase - 1; recency = last period - first period; T = the
+    observation end's period - first period; monetary_value = the mean value of the repeat
+    periods, 0 without repeat purchases.
+
+    Args:
+        transactions: a pandas or polars DataFrame or a pyarrow Table, one row per transaction.
+        customer_col: the name of the customer id column.
+        date_col: the name of the date column (dates, timestamps or ISO text).
+        observation_end: the end of the observation period; None for the last transaction's
+            day.
+        freq: "D" (days) or "W" (weeks from Monday to Sunday, pandas' "W").
+        monetary_col: the name of the transaction value column, if any.
+        to: "pandas" (default), "polars" or "arrow".
+        date_format: how text dates are written.
+        timezone: the zone in which timezone-aware timestamps become days.
+
+    Returns:
+        One row per customer, sorted by id: the customer column, frequency, recency, T and,
+        with monetary_col, monetary_value. The customer id is a column, not the index.
+
+    Raises:
+        SchemaError: the table lacks a named column.
+        InvalidArgumentError: a missing or unreadable id, date or value (row and column named),
+            or a bad freq or date.
+    """
+
+class BetaGeo:
+    """The BG/NBD model (Fader, Hardie & Lee 2005). Matches lifetimes' ``BetaGeoFitter``.
+
+    Args (keywords only):
+        penalizer: L2 penalty, as lifetimes' ``penalizer_coef`` (default 0.0).
+        max_iterations: iteration limit of the optimiser (default 1000).
+        tolerance: gradient tolerance (default 1e-9).
+        initial_params: a dict of r, alpha, a, b, or the numbers in that order (default: guesses
+            from the data).
+
+    Raises:
+        InvalidArgumentError: an option is out of range.
+    """
+
+    def __init__(
+        self,
+        *,
+        penalizer: float = 0.0,
+        max_iterations: int = 1000,
+        tolerance: float = 1e-9,
+        initial_params: InitialParams = None,
+    ) -> None: ...
+    @staticmethod
+    def from_params(params: Union[Mapping[str, float], Sequence[float]]) -> BetaGeo:
+        """A model with given parameters (r, alpha, a, b: a dict, lifetimes' ``params_``, or the
+        numbers in that order) instead of fitted ones, for predictions. It has no standard
+        errors or log-likelihood.
+
+        Raises:
+            InvalidArgumentError: a parameter is missing, unknown or not finite and > 0.
+        """
+    def fit(
+        self, frequency: Numbers, recency: Numbers, T: Numbers, weights: Optional[Numbers] = None
+    ) -> BetaGeo:
+        """Fits by maximum likelihood on one row per customer (frequency: repeat purchase
+        periods; recency: age at the last purchase; T: age at the end of the observation
+        period; weights: customers per row). Returns the model itself.
+
+        Raises:
+            InvalidArgumentError: lengths differ (named), a bad row (numbered), no repeat
+                buyers, or a fit that does not converge.
+        """
+    @property
+    def params(self) -> Dict[str, float]:
+        """The fitted parameters: r, alpha, a, b.
+
+        Raises:
+            Error: the model is not fitted.
+        """
+    @property
+    def standard_errors(self) -> Dict[str, Optional[float]]:
+        """Standard errors of the parameters (None where the information is singular)."""
+    @property
+    def log_likelihood(self) -> float:
+        """The log-likelihood at the fitted parameters (without the penalty)."""
+    @property
+    def summary(self) -> pandas.DataFrame:
+        """coef, se(coef), lower 95% bound, upper 95% bound, indexed by parameter."""
+    def p_alive(self, frequency: Numbers, recency: Numbers, T: Numbers) -> NumbersOut:
+        """The probability that each customer is still active at T.
+
+        Raises:
+            InvalidArgumentError: lengths differ (named) or a row is invalid (numbered).
+            Error: the model is not fitted.
+        """
+    def expected_purchases(
+        self, t: Numbers, frequency: Numbers, recency: Numbers, T: Numbers
+    ) -> NumbersOut:
+        """Expected purchases of each customer in the next ``t`` periods given the history
+        (lifetimes' ``conditional_expected_number_of_purchases_up_to_time``)."""
+    def expected_purchases_new_customer(self, t: Numbers) -> NumbersOut:
+        """Expected repeat purchases in the first ``t`` periods of a new customer (lifetimes'
+        ``expected_number_of_purchases_up_to_time``)."""
+
+class ModifiedBetaGeo:
+    """The MBG/NBD model (Batislam, Denizel & Filiztekin 2007). Matches lifetimes'
+    ``ModifiedBetaGeoFitter``.
+
+    Args (keywords only):
+        penalizer: L2 penalty, as lifetimes' ``penalizer_coef`` (default 0.0).
+        max_iterations: iteration limit of the optimiser (default 1000).
+        tolerance: gradient tolerance (default 1e-9).
+        initial_params: a dict of r, alpha, a, b, or the numbers in that order (default: guesses
+            from the data).
+
+    Raises:
+        InvalidArgumentError: an option is out of range.
+    """
+
+    def __init__(
+        self,
+        *,
+        penalizer: float = 0.0,
+        max_iterations: int = 1000,
+        tolerance: float = 1e-9,
+        initial_params: InitialParams = None,
+    ) -> None: ...
+    @staticmethod
+    def from_params(params: Union[Mapping[str, float], Sequence[float]]) -> ModifiedBetaGeo:
+        """A model with given parameters (r, alpha, a, b: a dict, lifetimes' ``params_``, or the
+        numbers in that order) instead of fitted ones, for predictions. It has no standard
+        errors or log-likelihood.
+
+        Raises:
+            InvalidArgumentError: a parameter is missing, unknown or not finite and > 0.
+        """
+    def fit(
+        self, frequency: Numbers, recency: Numbers, T: Numbers, weights: Optional[Numbers] = None
+    ) -> ModifiedBetaGeo:
+        """Fits by maximum likelihood on one row per customer (frequency: repeat purchase
+        periods; recency: age at the last purchase; T: age at the end of the observation
+        period; weights: customers per row). Returns the model itself.
+
+        Raises:
+            InvalidArgumentError: lengths differ (named), a bad row (numbered), no repeat
+                buyers, or a fit that does not converge.
+        """
+    @property
+    def params(self) -> Dict[str, float]:
+        """The fitted parameters: r, alpha, a, b.
+
+        Raises:
+            Error: the model is not fitted.
+        """
+    @property
+    def standard_errors(self) -> Dict[str, Optional[float]]:
+        """Standard errors of the parameters (None where the information is singular)."""
+    @property
+    def log_likelihood(self) -> float:
+        """The log-likelihood at the fitted parameters (without the penalty)."""
+    @property
+    def summary(self) -> pandas.DataFrame:
+        """coef, se(coef), lower 95% bound, upper 95% bound, indexed by parameter."""
+    def p_alive(self, frequency: Numbers, recency: Numbers, T: Numbers) -> NumbersOut:
+        """The probability that each customer is still active at T.
+
+        Raises:
+            InvalidArgumentError: lengths differ (named) or a row is invalid (numbered).
+            Error: the model is not fitted.
+        """
+    def expected_purchases(
+        self, t: Numbers, frequency: Numbers, recency: Numbers, T: Numbers
+    ) -> NumbersOut:
+        """Expected purchases of each customer in the next ``t`` periods given the history
+        (lifetimes' ``conditional_expected_number_of_purchases_up_to_time``)."""
+    def expected_purchases_new_customer(self, t: Numbers) -> NumbersOut:
+        """Expected repeat purchases in the first ``t`` periods of a new customer (lifetimes'
+        ``expected_number_of_purchases_up_to_time``)."""
+
+class ParetoNBD:
+    """The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987). Matches lifetimes'
+    ``ParetoNBDFitter``.
+
+    Args (keywords only):
+        penalizer: L2 penalty, as lifetimes' ``penalizer_coef`` (default 0.0).
+        max_iterations: iteration limit of the optimiser (default 1000).
+        tolerance: gradient tolerance (default 1e-9).
+        initial_params: a dict of r, alpha, s, beta, or the numbers in that order (default: guesses
+            from the data).
+
+    Raises:
+        InvalidArgumentError: an option is out of range.
+    """
+
+    def __init__(
+        self,
+        *,
+        penalizer: float = 0.0,
+        max_iterations: int = 1000,
+        tolerance: float = 1e-9,
+        initial_params: InitialParams = None,
+    ) -> None: ...
+    @staticmethod
+    def from_params(params: Union[Mapping[str, float], Sequence[float]]) -> ParetoNBD:
+        """A model with given parameters (r, alpha, s, beta: a dict, lifetimes' ``params_``, or the
+        numbers in that order) instead of fitted ones, for predictions. It has no standard
+        errors or log-likelihood.
+
+        Raises:
+            InvalidArgumentError: a parameter is missing, unknown or not finite and > 0.
+        """
+    def fit(
+        self, frequency: Numbers, recency: Numbers, T: Numbers, weights: Optional[Numbers] = None
+    ) -> ParetoNBD:
+        """Fits by maximum likelihood on one row per customer (frequency: repeat purchase
+        periods; recency: age at the last purchase; T: age at the end of the observation
+        period; weights: customers per row). Returns the model itself.
+
+        Raises:
+            InvalidArgumentError: lengths differ (named), a bad row (numbered), no repeat
+                buyers, or a fit that does not converge.
+        """
+    @property
+    def params(self) -> Dict[str, float]:
+        """The fitted parameters: r, alpha, s, beta.
+
+        Raises:
+            Error: the model is not fitted.
+        """
+    @property
+    def standard_errors(self) -> Dict[str, Optional[float]]:
+        """Standard errors of the parameters (None where the information is singular)."""
+    @property
+    def log_likelihood(self) -> float:
+        """The log-likelihood at the fitted parameters (without the penalty)."""
+    @property
+    def summary(self) -> pandas.DataFrame:
+        """coef, se(coef), lower 95% bound, upper 95% bound, indexed by parameter."""
+    def p_alive(self, frequency: Numbers, recency: Numbers, T: Numbers) -> NumbersOut:
+        """The probability that each customer is still active at T.
+
+        Raises:
+            InvalidArgumentError: lengths differ (named) or a row is invalid (numbered).
+            Error: the model is not fitted.
+        """
+    def expected_purchases(
+        self, t: Numbers, frequency: Numbers, recency: Numbers, T: Numbers
+    ) -> NumbersOut:
+        """Expected purchases of each customer in the next ``t`` periods given the history
+        (lifetimes' ``conditional_expected_number_of_purchases_up_to_time``)."""
+    def expected_purchases_new_customer(self, t: Numbers) -> NumbersOut:
+        """Expected repeat purchases in the first ``t`` periods of a new customer (lifetimes'
+        ``expected_number_of_purchases_up_to_time``)."""
+
+class GammaGamma:
+    """The Gamma-Gamma spend model; parameters p, q, v. Matches lifetimes'
+    ``GammaGammaFitter``.
+
+    Args (keywords only):
+        penalizer: L2 penalty, as lifetimes' ``penalizer_coef`` (default 0.0).
+        max_iterations: iteration limit (default 1000).
+        tolerance: gradient tolerance (default 1e-9).
+        initial_params: a dict of p, q, v, or the numbers in that order.
+    """
+
+    def __init__(
+        self,
+        *,
+        penalizer: float = 0.0,
+        max_iterations: int = 1000,
+        tolerance: float = 1e-9,
+        initial_params: InitialParams = None,
+    ) -> None: ...
+    @staticmethod
+    def from_params(params: Union[Mapping[str, float], Sequence[float]]) -> GammaGamma:
+        """A model with given parameters (p, q, v: a dict, lifetimes' ``params_``, or the
+        numbers in that order) instead of fitted ones, for predictions. It has no standard
+        errors or log-likelihood.
+
+        Raises:
+            InvalidArgumentError: a parameter is missing, unknown or not finite and > 0.
+        """
+    def fit(
+        self, frequency: Numbers, monetary_value: Numbers, weights: Optional[Numbers] = None
+    ) -> GammaGamma:
+        """Fits on repeat buyers' frequency and mean repeat-purchase value (rows with frequency
+        0 are skipped). Returns the model itself.
+
+        Raises:
+            InvalidArgumentError: lengths differ, a bad row, no repeat buyers, or no
+                convergence.
+        """
+    @property
+    def params(self) -> Dict[str, float]:
+        """The fitted parameters p, q, v."""
+    @property
+    def standard_errors(self) -> Dict[str, Optional[float]]:
+        """Standard errors of the parameters."""
+    @property
+    def log_likelihood(self) -> float:
+        """The log-likelihood at the fitted parameters."""
+    @property
+    def summary(self) -> pandas.DataFrame:
+        """coef, se(coef), lower 95% bound, upper 95% bound, indexed by parameter."""
+    def expected_spend(self, frequency: Numbers, monetary_value: Numbers) -> NumbersOut:
+        """Expected value of a transaction of each customer (lifetimes'
+        ``conditional_expected_average_profit``)."""
+    def clv(
+        self,
+        model: Union[BetaGeo, ModifiedBetaGeo, ParetoNBD],
+        frequency: Numbers,
+        recency: Numbers,
+        T: Numbers,
+        monetary_value: Numbers,
+        months: int = 12,
+        discount_rate: float = 0.01,
+        time_unit: Literal["H", "D", "W", "M"] = "D",
+    ) -> NumbersOut:
+        """Customer lifetime value over ``months`` months with a fitted transaction model, as
+        lifetimes' ``customer_lifetime_value`` (time_unit is its ``freq``: the model's unit)."""
