@@ -16,7 +16,7 @@
 //!
 //! The statistic is z = (k + ½ - μ) / sd. Its p-value is not read from a normal table but from
 //! the **empirical null**: the z of every customer's own past windows of the same length
-//! (six per customer, spread over its baseline). Short windows, skewed intervals and partial
+//! (up to six per customer, spread over its baseline). Short windows, skewed intervals and partial
 //! gaps make real counts more variable than any asymptotic formula says; the empirical null
 //! measures that and keeps the false alarm rate at α. A drop is reported when that p-value is
 //! below α, the count is at most `frequency_drop_ratio` of μ, and the customer still bought in
@@ -199,7 +199,7 @@ fn past_window_z<'s>(
         })
 }
 
-/// The recent window: about six median intervals of the customer, within 4..26 weeks.
+/// The recent window: about eight median intervals of the customer, within 4..26 weeks.
 fn window_days(days: &[Day]) -> Option<i32> {
     if days.len() < MIN_BASELINE_INTERVALS + 2 {
         return None;
@@ -291,11 +291,11 @@ mod tests {
     }
 
     #[test]
-    fn the_window_spans_six_median_intervals_within_bounds() {
+    fn the_window_spans_eight_median_intervals_within_bounds() {
         let weekly: Vec<Day> = (0..30).map(|i| Day(i * 7)).collect();
-        assert_eq!(window_days(&weekly), Some(42));
+        assert_eq!(window_days(&weekly), Some(56));
         let monthly: Vec<Day> = (0..30).map(|i| Day(i * 30)).collect();
-        assert_eq!(window_days(&monthly), Some(180));
+        assert_eq!(window_days(&monthly), Some(182));
         assert_eq!(window_days(&weekly[..7]), None);
     }
 
