@@ -73,7 +73,7 @@ fn summaries(scene: &Scene<'_>) -> Vec<Summary> {
             let silent_last_year =
                 quiet_from > first && !days.iter().any(|d| *d > quiet_from && *d <= quiet_to);
             let open_scale = cal.open_days(first, last) / f64::from((last - first).max(1));
-            let rhythm = interval_stats(days).map(|(m, cv2, n)| (m * open_scale, cv2, n));
+            let rhythm = interval_stats(days).map(|(m, cv2, n)| (current_mean(days, m) * open_scale, cv2, n));
             Some(Summary {
                 customer: id,
                 rhythm,
@@ -91,6 +91,19 @@ fn summaries(scene: &Scene<'_>) -> Vec<Summary> {
         })
         .filter(|s| s.age > 0.0)
         .collect()
+}
+
+/// Intervals that make the customer's *current* rhythm.
+const RECENT_INTERVALS: usize = 3;
+
+/// The mean interval the silence is judged against: the longer of the whole history's and the
+/// last few intervals'. A customer who slowed down (a `frequency_drop`) is judged by its new,
+/// slower rhythm, so its longer gaps are not mistaken for a stop; a customer who stopped had
+/// its usual rhythm until the silence, so nothing changes for it.
+fn current_mean(days: &[crate::day::Day], overall: f64) -> f64 {
+    let recent = &days[days.len().saturating_sub(RECENT_INTERVALS + 1)..];
+    let span = f64::from(recent[recent.len() - 1] - recent[0]);
+    overall.max(span / (recent.len() - 1) as f64)
 }
 
 /// Expected spend per purchase for each summary: Gamma-Gamma when it fits, else own mean.
