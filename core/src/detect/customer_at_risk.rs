@@ -73,7 +73,8 @@ fn summaries(scene: &Scene<'_>) -> Vec<Summary> {
             let silent_last_year =
                 quiet_from > first && !days.iter().any(|d| *d > quiet_from && *d <= quiet_to);
             let open_scale = cal.open_days(first, last) / f64::from((last - first).max(1));
-            let rhythm = interval_stats(days).map(|(m, cv2, n)| (current_mean(days, m) * open_scale, cv2, n));
+            let rhythm = interval_stats(days)
+                .map(|(m, cv2, n)| (current_mean(days, m) * open_scale, cv2, n));
             Some(Summary {
                 customer: id,
                 rhythm,
