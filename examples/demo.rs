@@ -1,6 +1,7 @@
 //! The main job on bundled data: a synthetic wholesale distributor (10,000 customers, two years,
 //! seed 42) is generated, ingested table by table, and its KPIs are printed overall and by
-//! segment. Nothing is downloaded.
+//! segment, then the signals active on the last day, most money at stake first. Nothing is
+//! downloaded.
 //!
 //! Run: `cargo run --release -p salespulse --example demo [-- CUSTOMERS]`
 
@@ -54,6 +55,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{}", engine.kpis(as_of, None)?);
     println!("KPIs by segment");
     println!("{}", engine.kpis(as_of, Some(GroupBy::Segment))?);
+
+    let signals = engine.signal_list(Some(as_of))?;
+    let top = &signals[..signals.len().min(10)];
+    println!(
+        "{} signals active as of {as_of}; the {} with the most at stake:",
+        signals.len(),
+        top.len()
+    );
+    for s in top {
+        println!(
+            "  {:<17} {:<8} rep {:<5} {:>10.0} at stake, p {:.2}: {}",
+            s.kind.name(),
+            s.customer.map_or("-", |c| engine.state().customer_text(c)),
+            s.rep.map_or("-", |r| engine.state().rep_text(r)),
+            s.value_at_stake,
+            s.probability,
+            s.evidence
+        );
+    }
     Ok(())
 }
 

@@ -161,7 +161,7 @@ impl Detector for CustomerAtRisk {
             // If alive, the customer keeps its own rhythm: horizon / mean interval purchases.
             let if_alive = horizon / mean;
             let evidence = format!(
-                "bought on {} days, about every {:.0} open days; nothing for {} days; P(alive) = {:.2}",
+                "bought on {} days, about every {:.0} open days; nothing for {} days; P(alive) = {:.1e}",
                 s.frequency as usize + 1,
                 mean,
                 s.silent_days,
