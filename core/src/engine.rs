@@ -269,7 +269,7 @@ impl Engine {
 
     /// Releases spare capacity of all histories (useful after many small streaming batches).
     pub fn compact(&mut self) {
-        self.state.customers.iter_mut().for_each(|c| c.trim());
+        self.state.trim();
     }
 
     /// Every signal active at `as_of` (default: the engine's clock, else the last order day),

@@ -91,9 +91,7 @@ impl Interner {
     /// If `id` was not handed out by this interner (ids are never forged by callers: they come
     /// from [`Interner::intern`] or [`Interner::get`]).
     pub fn resolve(&self, id: u32) -> &str {
-        let i = id as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        &self.text[span(&self.ends, id)]
     }
 
     /// The id of `text` if it was interned.
@@ -113,12 +111,7 @@ impl Interner {
             table,
             hasher,
         } = self;
-        let resolve = |id: u32| -> &str {
-            let i = id as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-            &buf[start..ends[i] as usize]
-        };
-        if let Some(&id) = table.find(hash, |&id| resolve(id) == text) {
+        if let Some(&id) = table.find(hash, |&id| &buf[span(ends, id)] == text) {
             return id;
         }
         let id = u32::try_from(ends.len()).expect("more than 4 billion distinct ids");
@@ -126,9 +119,7 @@ impl Interner {
         ends.push(buf.len() as u64);
         let (text_buf, ends_ref) = (&*buf, &*ends);
         table.insert_unique(hash, id, |&other| {
-            let i = other as usize;
-            let start = if i == 0 { 0 } else { ends_ref[i - 1] as usize };
-            hasher.hash_one(&text_buf[start..ends_ref[i] as usize])
+            hasher.hash_one(&text_buf[span(ends_ref, other)])
         });
         id
     }
@@ -161,6 +152,14 @@ impl Interner {
         }
         Ok(interner)
     }
+}
+
+/// The byte range of id `id`'s text in the shared buffer, given each text's end offset. A free
+/// function so `intern` can use it while the table is borrowed mutably.
+fn span(ends: &[u64], id: u32) -> std::ops::Range<usize> {
+    let i = id as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    start..ends[i] as usize
 }
 
 impl std::fmt::Debug for Interner {

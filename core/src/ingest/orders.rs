@@ -149,7 +149,7 @@ fn land(
 fn finish_batch(state: &mut State, rows: usize) {
     const TRIM_FROM_ROWS: usize = 4096;
     if rows >= TRIM_FROM_ROWS {
-        state.customers.iter_mut().for_each(|c| c.trim());
+        state.trim();
     }
 }
 

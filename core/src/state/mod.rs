@@ -253,6 +253,11 @@ impl State {
             .max()
     }
 
+    /// Releases spare capacity left in the histories by growth.
+    pub(crate) fn trim(&mut self) {
+        self.customers.iter_mut().for_each(CustomerState::trim);
+    }
+
     /// Sizes and heap bytes.
     pub fn stats(&self) -> StateStats {
         let interners = [
