@@ -23,6 +23,7 @@
 //! - [`model`]: the typed rows of the five tables; [`table`]: columnar batches in, frames out;
 //! - [`ingest`]: the rules of a usable row, CSV and date reading; [`state`]: histories;
 //! - [`kpi`]: the KPI definitions; [`synth`]: a synthetic distributor with labelled events;
+//! - [`itemsets`]: frequent itemsets and association rules (as mlxtend);
 //! - [`Engine`]: the calls of the public surface; [`snapshot`]: the byte format.
 #![warn(missing_docs)]
 
@@ -34,6 +35,7 @@ pub mod error;
 pub mod evaluate;
 pub mod ids;
 pub mod ingest;
+pub mod itemsets;
 pub mod kpi;
 pub mod model;
 pub mod models;
@@ -49,6 +51,7 @@ pub use engine::{Engine, IngestOptions, TableKind};
 pub use error::{Error, Result};
 pub use ids::Interner;
 pub use ingest::{IngestReport, Rejection};
+pub use itemsets::{association_rules, frequent_itemsets};
 pub use kpi::GroupBy;
 pub use model::{CustomerRow, DealRow, OrderLine, Outcome, ProductRow, RepRow};
 pub use signal::{Signal, SignalKind};

@@ -1,0 +1,454 @@
+//! Basket input for frequent itemsets.
+//!
+//! Owns: [`Baskets`], the transactions that [`frequent_itemsets`](super::frequent_itemsets)
+//! mines, stored sparse (each basket's distinct item ids, sorted, in one flat vector: memory
+//! grows with the number of (basket, item) pairs, never with baskets x catalogue), and the three
+//! ways to build it: from lists of item lists ([`Baskets::from_lists`]), from (basket id, item)
+//! pairs ([`Baskets::from_pairs`]) and from a table of such pairs ([`Baskets::from_batch`],
+//! whose basket may span several columns, such as member x date). Items are interned to dense
+//! `u32`s in order of first sight; labels are kept verbatim (no trimming, case as given).
+//!
+//! Must not touch: mining or rules (see [`super::fpgrowth`], [`super::rules`]).
+
+use crate::error::{Error, Result};
+use crate::ids::Interner;
+use crate::table::{Batch, Cell, Column};
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
+use std::fmt::Write as _;
+use std::hash::Hash;
+
+/// Transactions as sets of interned items.
+///
+/// ```
+/// use salespulse::itemsets::Baskets;
+/// let baskets = Baskets::from_lists([vec!["milk", "bread"], vec!["milk"], vec![]]);
+/// assert_eq!(baskets.len(), 3);
+/// assert_eq!(baskets.items(), 2);
+/// let milk = baskets.item_id("milk").unwrap();
+/// assert!(baskets.basket(1).contains(&milk));
+/// ```
+#[derive(Clone, Default)]
+pub struct Baskets {
+    labels: Interner,
+    /// Basket `b` holds `items[ends[b - 1]..ends[b]]` (from 0 for the first).
+    ends: Vec<usize>,
+    items: Vec<u32>,
+    skipped: usize,
+}
+
+impl std::fmt::Debug for Baskets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Baskets")
+            .field("baskets", &self.len())
+            .field("items", &self.items())
+            .field("pairs", &self.items.len())
+            .field("skipped", &self.skipped)
+            .finish()
+    }
+}
+
+/// Which columns of a table hold the basket and the item, for [`Baskets::from_batch`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BasketColumns {
+    /// The column(s) whose values together name a basket (default `["basket_id"]`); for
+    /// example `["Member_number", "Date"]` makes one basket per member and day.
+    pub basket: Vec<String>,
+    /// The column of item labels (default `"item"`). Numbers and dates become their text.
+    pub item: String,
+}
+
+impl Default for BasketColumns {
+    fn default() -> Self {
+        BasketColumns {
+            basket: vec!["basket_id".to_string()],
+            item: "item".to_string(),
+        }
+    }
+}
+
+impl Baskets {
+    /// One basket per list; an item repeated within a list counts once, and an empty list is an
+    /// empty basket (it still counts in every support's denominator).
+    pub fn from_lists<L, I, S>(lists: L) -> Baskets
+    where
+        L: IntoIterator<Item = I>,
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut baskets = Baskets::default();
+        for list in lists {
+            let start = baskets.items.len();
+            for item in list {
+                let id = baskets.labels.intern(item.as_ref());
+                baskets.items.push(id);
+            }
+            baskets.close_basket(start);
+        }
+        baskets
+    }
+
+    /// One basket per distinct basket id, from (basket id, item) pairs in any order; a pair seen
+    /// twice counts once. Baskets are numbered in order of first sight.
+    ///
+    /// ```
+    /// use salespulse::itemsets::Baskets;
+    /// let pairs = [(7, "tea"), (9, "milk"), (7, "milk"), (7, "tea")];
+    /// let baskets = Baskets::from_pairs(pairs);
+    /// assert_eq!(baskets.len(), 2);
+    /// assert_eq!(baskets.basket(0).len(), 2);
+    /// ```
+    pub fn from_pairs<P, K, S>(pairs: P) -> Baskets
+    where
+        P: IntoIterator<Item = (K, S)>,
+        K: Hash + Eq,
+        S: AsRef<str>,
+    {
+        let mut labels = Interner::default();
+        let mut basket_of: FxHashMap<K, u32> = FxHashMap::default();
+        let mut coded = Vec::new();
+        for (key, item) in pairs {
+            let next = basket_of.len() as u32;
+            let basket = *basket_of.entry(key).or_insert(next);
+            coded.push((basket, labels.intern(item.as_ref())));
+        }
+        Baskets::from_coded_pairs(labels, coded, basket_of.len(), 0)
+    }
+
+    /// Baskets from a table of (basket, item) rows, the basket named by one or more columns.
+    /// A row whose item or any basket column is missing is skipped and counted in
+    /// [`Baskets::skipped`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Schema`] when a named column is absent (the message lists the table's columns)
+    /// or when columns differ in length; [`Error::InvalidArgument`] when no basket column is
+    /// named.
+    ///
+    /// ```
+    /// use salespulse::itemsets::{BasketColumns, Baskets};
+    /// use salespulse::table::{Batch, Column};
+    /// let member = [1_i64, 1, 2];
+    /// let day = ["2015-01-02", "2015-01-02", "2015-01-02"];
+    /// let item = ["tea", "milk", "tea"];
+    /// let batch = Batch::new()
+    ///     .with("member", Column::Int(&member))
+    ///     .with("day", Column::Text(&day))
+    ///     .with("item", Column::Text(&item));
+    /// let columns = BasketColumns { basket: vec!["member".into(), "day".into()], item: "item".into() };
+    /// let baskets = Baskets::from_batch(&[batch], &columns).unwrap();
+    /// assert_eq!(baskets.len(), 2);
+    /// ```
+    pub fn from_batch(parts: &[Batch<'_>], columns: &BasketColumns) -> Result<Baskets> {
+        if columns.basket.is_empty() {
+            return Err(Error::InvalidArgument(
+                "no basket column given: name the column(s) that identify a basket, such as \
+                 [\"basket_id\"] or [\"customer_id\", \"date\"]"
+                    .into(),
+            ));
+        }
+        let mut reader = PairReader::new(columns.basket.len());
+        for part in parts {
+            part.check_lengths().map_err(Error::Schema)?;
+            let keys = columns
+                .basket
+                .iter()
+                .map(|name| named(part, name))
+                .collect::<Result<SmallVec<[Column<'_>; 2]>>>()?;
+            let item = named(part, &columns.item)?;
+            reader.read(&keys, item);
+        }
+        Ok(reader.finish())
+    }
+
+    /// Sorts and deduplicates the items pushed since `start` as one new basket.
+    fn close_basket(&mut self, start: usize) {
+        let basket = &mut self.items[start..];
+        basket.sort_unstable();
+        let distinct = dedup_sorted(basket);
+        self.items.truncate(start + distinct);
+        self.ends.push(self.items.len());
+    }
+
+    /// Baskets from (basket number, item id) pairs; `count` baskets, numbered `0..count`.
+    fn from_coded_pairs(
+        labels: Interner,
+        mut pairs: Vec<(u32, u32)>,
+        count: usize,
+        skipped: usize,
+    ) -> Baskets {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut ends = vec![0usize; count];
+        for &(basket, _) in &pairs {
+            ends[basket as usize] += 1;
+        }
+        let mut total = 0;
+        for end in &mut ends {
+            total += *end;
+            *end = total;
+        }
+        Baskets {
+            labels,
+            ends,
+            items: pairs.into_iter().map(|(_, item)| item).collect(),
+            skipped,
+        }
+    }
+
+    /// How many baskets (the denominator of every support).
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no baskets.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// How many distinct items the baskets name.
+    pub fn items(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// How many (basket, item) pairs are stored (after removing repeats).
+    pub fn pairs(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Rows of a table skipped for a missing basket id or item.
+    pub fn skipped(&self) -> usize {
+        self.skipped
+    }
+
+    /// The distinct item ids of basket `index`, ascending.
+    pub fn basket(&self, index: usize) -> &[u32] {
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        &self.items[start..self.ends[index]]
+    }
+
+    /// Every basket in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[u32]> + '_ {
+        (0..self.len()).map(|b| self.basket(b))
+    }
+
+    /// The label of item `id`.
+    pub fn label(&self, id: u32) -> &str {
+        self.labels.resolve(id)
+    }
+
+    /// The id of the item labelled `label`, if any basket holds it.
+    pub fn item_id(&self, label: &str) -> Option<u32> {
+        self.labels.get(label)
+    }
+
+    /// Heap bytes held (for memory accounting).
+    pub fn heap_bytes(&self) -> usize {
+        self.labels.heap_bytes()
+            + self.ends.capacity() * std::mem::size_of::<usize>()
+            + self.items.capacity() * std::mem::size_of::<u32>()
+    }
+}
+
+/// Moves the distinct values of a sorted slice to its front; returns how many there are.
+fn dedup_sorted(values: &mut [u32]) -> usize {
+    let mut distinct = 0;
+    for i in 0..values.len() {
+        if distinct == 0 || values[distinct - 1] != values[i] {
+            values[distinct] = values[i];
+            distinct += 1;
+        }
+    }
+    distinct
+}
+
+/// The column `name` of a table part.
+fn named<'a>(part: &Batch<'a>, name: &str) -> Result<Column<'a>> {
+    match part.names().iter().position(|n| n == name) {
+        Some(i) => Ok(part.column_at(i)),
+        None => Err(Error::Schema(format!(
+            "the baskets table has no column {name:?}; its columns are {:?}. Name the basket \
+             and item columns (defaults \"basket_id\" and \"item\")",
+            part.names()
+        ))),
+    }
+}
+
+/// Reads (basket key, item) rows of table parts into coded pairs.
+///
+/// Each basket column's values are coded to dense numbers first (text through an interner,
+/// numbers by their bits), so a row costs hash lookups but no allocation once its values have
+/// been seen; a basket is the tuple of its columns' codes.
+struct PairReader {
+    labels: Interner,
+    key_columns: Vec<KeyCodes>,
+    basket_of: FxHashMap<SmallVec<[u32; 2]>, u32>,
+    pairs: Vec<(u32, u32)>,
+    skipped: usize,
+    scratch: String,
+}
+
+impl PairReader {
+    fn new(key_columns: usize) -> PairReader {
+        PairReader {
+            labels: Interner::default(),
+            key_columns: (0..key_columns).map(|_| KeyCodes::default()).collect(),
+            basket_of: FxHashMap::default(),
+            pairs: Vec::new(),
+            skipped: 0,
+            scratch: String::new(),
+        }
+    }
+
+    fn read(&mut self, keys: &[Column<'_>], item: Column<'_>) {
+        let mut key: SmallVec<[u32; 2]> = SmallVec::new();
+        'rows: for row in 0..item.len() {
+            key.clear();
+            for (codes, column) in self.key_columns.iter_mut().zip(keys) {
+                match codes.code(column.cell(row)) {
+                    Some(code) => key.push(code),
+                    None => {
+                        self.skipped += 1;
+                        continue 'rows;
+                    }
+                }
+            }
+            let Some(item) = self.item_id(item.cell(row)) else {
+                self.skipped += 1;
+                continue;
+            };
+            let next = self.basket_of.len() as u32;
+            let basket = match self.basket_of.get(&key) {
+                Some(&b) => b,
+                None => {
+                    self.basket_of.insert(key.clone(), next);
+                    next
+                }
+            };
+            self.pairs.push((basket, item));
+        }
+    }
+
+    /// The item id of a cell: its text, interned (`None` for a missing value).
+    fn item_id(&mut self, cell: Cell<'_>) -> Option<u32> {
+        if let Cell::Text(text) = cell {
+            return Some(self.labels.intern(text));
+        }
+        self.scratch.clear();
+        write_cell(&mut self.scratch, cell)?;
+        Some(self.labels.intern(&self.scratch))
+    }
+
+    fn finish(self) -> Baskets {
+        let count = self.basket_of.len();
+        Baskets::from_coded_pairs(self.labels, self.pairs, count, self.skipped)
+    }
+}
+
+/// A cell as text (numbers as Rust prints them, days as ISO dates); `None` for a missing value.
+fn write_cell(out: &mut String, cell: Cell<'_>) -> Option<()> {
+    let written = match cell {
+        Cell::Null => return None,
+        Cell::Text(t) => write!(out, "{t}"),
+        Cell::Int(v) => write!(out, "{v}"),
+        Cell::Float(v) if v.is_nan() => return None,
+        Cell::Float(v) => write!(out, "{v}"),
+        Cell::Bool(v) => write!(out, "{v}"),
+        Cell::Day(d) => write!(out, "{d}"),
+        Cell::UtcMicros(v) | Cell::LocalMicros(v) => write!(out, "{v}"),
+        Cell::Interned(v) => write!(out, "#{v}"),
+    };
+    written.ok()
+}
+
+/// Dense codes for the values of one basket column.
+#[derive(Default)]
+struct KeyCodes {
+    text: Interner,
+    other: FxHashMap<(u8, u64), u32>,
+}
+
+impl KeyCodes {
+    /// The code of a cell (`None` for a missing value). Text and non-text values get disjoint
+    /// codes: text codes are even, others odd.
+    fn code(&mut self, cell: Cell<'_>) -> Option<u32> {
+        let (tag, bits) = match cell {
+            Cell::Null => return None,
+            Cell::Text(t) => return Some(self.text.intern(t) * 2),
+            Cell::Int(v) => (0, v as u64),
+            Cell::Float(v) if v.is_nan() => return None,
+            // -0.0 and 0.0 name the same basket.
+            Cell::Float(v) => (1, (v + 0.0).to_bits()),
+            Cell::Bool(v) => (2, v as u64),
+            Cell::Day(d) => (3, d.0 as u64),
+            Cell::UtcMicros(v) => (4, v as u64),
+            Cell::LocalMicros(v) => (5, v as u64),
+            Cell::Interned(v) => (6, v as u64),
+        };
+        let next = self.other.len() as u32;
+        Some(*self.other.entry((tag, bits)).or_insert(next) * 2 + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_dedupe_items_and_keep_empty_baskets() {
+        let b = Baskets::from_lists([vec!["a", "b", "a"], vec![], vec!["b"]]);
+        assert_eq!(b.len(), 3);
+        assert_eq!(b.basket(0).len(), 2);
+        assert!(b.basket(1).is_empty());
+        assert_eq!(b.pairs(), 3);
+    }
+
+    #[test]
+    fn pairs_group_by_basket_in_any_order() {
+        let b = Baskets::from_pairs([("x", "a"), ("y", "b"), ("x", "b"), ("x", "a")]);
+        assert_eq!(b.len(), 2);
+        let labels: Vec<&str> = b.basket(0).iter().map(|&i| b.label(i)).collect();
+        assert_eq!(labels, ["a", "b"]);
+    }
+
+    #[test]
+    fn table_baskets_span_columns_and_skip_missing_values() {
+        let member = [1_i64, 1, 1, 2];
+        let day = [Some("d1"), Some("d2"), None, Some("d1")];
+        let item = ["a", "a", "b", "c"];
+        let batch = Batch::new()
+            .with("m", Column::Int(&member))
+            .with("d", Column::Text(&day))
+            .with("i", Column::Text(&item));
+        let columns = BasketColumns {
+            basket: vec!["m".into(), "d".into()],
+            item: "i".into(),
+        };
+        let b = Baskets::from_batch(&[batch], &columns).unwrap();
+        assert_eq!((b.len(), b.skipped()), (3, 1));
+    }
+
+    #[test]
+    fn missing_column_is_a_schema_error_listing_columns() {
+        let item = ["a"];
+        let batch = Batch::new().with("item", Column::Text(&item));
+        let err = Baskets::from_batch(&[batch], &BasketColumns::default()).unwrap_err();
+        assert!(
+            matches!(err, Error::Schema(ref m) if m.contains("basket_id") && m.contains("item"))
+        );
+    }
+
+    #[test]
+    fn numbers_and_text_name_different_baskets() {
+        let key = [
+            Cell::Int(1),
+            Cell::Text("1"),
+            Cell::Float(-0.0),
+            Cell::Float(0.0),
+        ];
+        let mut codes = KeyCodes::default();
+        let c: Vec<_> = key.iter().map(|&k| codes.code(k)).collect();
+        assert_ne!(c[0], c[1]);
+        assert_eq!(c[2], c[3]);
+    }
+}
