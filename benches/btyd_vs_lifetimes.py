@@ -3,11 +3,20 @@
 Usage, from the repository root, with a Python that has lifetimes 0.11.3 (see
 tests/fixtures/btyd/make_lifetimes_fixture.py for the environment):
 
-    python benches/btyd_vs_lifetimes.py [--runs 7]
+    python benches/btyd_vs_lifetimes.py [--rounds 3] [--samples 7] [--fits 3]
 
-It builds and runs the `btyd_timing` example (release), which prints its timings as JSON,
-times lifetimes' fitters on the same CDNOW summary (median of --runs fits), and prints both
-with the ratio. The Rust side also reports the fit of 1,000,000 synthetic customers.
+Both sides fit the same CDNOW summary (2,357 customers, raw columns: grouping them is part of
+our fit) with default options. lifetimes' BetaGeoFitter/ParetoNBDFitter run scipy.optimize.
+minimize with its defaults (BFGS on autograd's gradient, tol 1e-7) and then autograd's
+Hessian for the standard errors; ours runs Newton's method with the analytic Hessian
+(Pareto/NBD: BFGS on a dual-number gradient), the Hessian also giving the standard errors.
+
+Each round runs the `btyd_timing` example (release build), which times 21 samples of 200
+back-to-back fits and reports the median time per fit, then times lifetimes the same way
+(--samples samples of --fits fits each, median per fit). The ratio is formed within each
+round, from measurements taken a few seconds apart, so that load from other processes on a
+shared machine affects both sides alike; the summary gives the median and the range over the
+rounds. The first round also reports our fit of 1,000,000 synthetic customers.
 """
 
 import argparse
@@ -22,53 +31,115 @@ ROOT = Path(__file__).resolve().parent.parent
 CDNOW = ROOT.parent / "shared" / "data" / "cdnow" / "cdnow_customers_summary.csv"
 
 
-def median_ms(runs, fit):
+def per_call_ms(samples, calls, fit):
+    """Median over `samples` samples of the time per call of `calls` back-to-back calls."""
     times = []
-    for _ in range(runs):
+    for _ in range(samples):
         start = time.perf_counter()
-        fit()
-        times.append((time.perf_counter() - start) * 1e3)
+        for _ in range(calls):
+            fit()
+        times.append((time.perf_counter() - start) * 1e3 / calls)
     return statistics.median(times)
 
 
-def lifetimes_times(runs):
-    import numpy as np
+def load_cdnow():
     import pandas as pd
-    from lifetimes import BetaGeoFitter, ParetoNBDFitter
 
     data = pd.read_csv(CDNOW)
-    f, r, t = data["frequency"], data["recency"], data["T"]
-    bg = median_ms(runs, lambda: BetaGeoFitter().fit(f, r, t))
+    return data["frequency"], data["recency"], data["T"]
+
+
+def lifetimes_times(columns, samples, fits, pnbd_runs):
+    import numpy as np
+    from lifetimes import BetaGeoFitter, ParetoNBDFitter
+
+    f, r, t = columns
+    bg = per_call_ms(samples, fits, lambda: BetaGeoFitter().fit(f, r, t))
     np.random.seed(0)
-    pnbd = median_ms(max(1, runs // 3), lambda: ParetoNBDFitter().fit(f, r, t))
+    pnbd = per_call_ms(pnbd_runs, 1, lambda: ParetoNBDFitter().fit(f, r, t))
     return bg, pnbd
 
 
-def salespulse_times():
+def salespulse_times(synthetic):
     cmd = ["cargo", "run", "--quiet", "--release", "-p", "salespulse", "--example", "btyd_timing", "--", str(CDNOW)]
+    if not synthetic:
+        cmd.append("--no-synthetic")
     out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
+def load_average():
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=7, help="fits per timing (median)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of (salespulse, lifetimes) timings")
+    parser.add_argument("--samples", type=int, default=7, help="lifetimes BG/NBD: samples per round (median)")
+    parser.add_argument("--fits", type=int, default=3, help="lifetimes BG/NBD: back-to-back fits per sample")
+    parser.add_argument("--pnbd-runs", type=int, default=3, help="lifetimes Pareto/NBD: fits per round (median)")
     args = parser.parse_args()
-    ours = salespulse_times()
-    lt_bg, lt_pnbd = lifetimes_times(args.runs)
-    rows = [
-        ("BG/NBD fit, CDNOW (2,357 customers)", lt_bg, ours["cdnow_bg_fit_ms"]),
-        ("Pareto/NBD fit, CDNOW", lt_pnbd, ours["cdnow_pnbd_fit_ms"]),
-    ]
-    print(f"{'':40} {'lifetimes ms':>14} {'salespulse ms':>14} {'speed-up':>9}")
-    for name, theirs, mine in rows:
-        print(f"{name:40} {theirs:14.1f} {mine:14.2f} {theirs / mine:8.0f}x")
+    columns = load_cdnow()
+    rounds = []
+    synthetic = None
+    for i in range(args.rounds):
+        load = load_average()
+        ours = salespulse_times(synthetic=i == 0)
+        if i == 0:
+            synthetic = ours
+        lt_bg, lt_pnbd = lifetimes_times(columns, args.samples, args.fits, args.pnbd_runs)
+        rounds.append(
+            {
+                "load_average": load,
+                "lifetimes_bg_ms": lt_bg,
+                "lifetimes_pnbd_ms": lt_pnbd,
+                "salespulse_bg_ms": ours["cdnow_bg_fit_ms"],
+                "salespulse_bg_ms_quartiles": ours["cdnow_bg_fit_ms_quartiles"],
+                "salespulse_pnbd_ms": ours["cdnow_pnbd_fit_ms"],
+                "bg_speedup": lt_bg / ours["cdnow_bg_fit_ms"],
+                "pnbd_speedup": lt_pnbd / ours["cdnow_pnbd_fit_ms"],
+            }
+        )
+    print(f"{'':34} {'load':>5} {'lifetimes ms':>13} {'salespulse ms':>14} {'speed-up':>9}")
+    for i, r in enumerate(rounds, 1):
+        q1, q3 = r["salespulse_bg_ms_quartiles"]
+        print(
+            f"{f'BG/NBD fit, CDNOW, round {i}':34} {r['load_average']:5.1f} {r['lifetimes_bg_ms']:13.1f} "
+            f"{r['salespulse_bg_ms']:14.3f} {r['bg_speedup']:8.0f}x   (ours: quartiles {q1:.3f}-{q3:.3f} ms)"
+        )
+    for i, r in enumerate(rounds, 1):
+        print(
+            f"{f'Pareto/NBD fit, CDNOW, round {i}':34} {r['load_average']:5.1f} {r['lifetimes_pnbd_ms']:13.1f} "
+            f"{r['salespulse_pnbd_ms']:14.2f} {r['pnbd_speedup']:8.0f}x"
+        )
+    bg = [r["bg_speedup"] for r in rounds]
+    pnbd = [r["pnbd_speedup"] for r in rounds]
     print(
-        f"BG/NBD fit, {ours['synthetic_customers']:,} synthetic customers ({ours['synthetic_patterns']:,} distinct patterns): "
-        f"{ours['synthetic_fit_ms']:.0f} ms (grouping {ours['synthetic_group_ms']:.0f} ms, fit on groups "
-        f"{ours['synthetic_grouped_fit_ms']:.0f} ms); true {ours['synthetic_true_params']}, fitted {ours['synthetic_fitted_params']}"
+        f"BG/NBD speed-up: median {statistics.median(bg):.0f}x, range {min(bg):.0f}x-{max(bg):.0f}x over {len(bg)} rounds; "
+        f"Pareto/NBD: median {statistics.median(pnbd):.0f}x, range {min(pnbd):.0f}x-{max(pnbd):.0f}x"
     )
-    print(json.dumps({"lifetimes_bg_ms": lt_bg, "lifetimes_pnbd_ms": lt_pnbd, "salespulse": ours}))
+    s = synthetic
+    print(
+        f"BG/NBD fit, {s['synthetic_customers']:,} synthetic customers ({s['synthetic_patterns']:,} distinct patterns): "
+        f"{s['synthetic_fit_ms']:.0f} ms (grouping {s['synthetic_group_ms']:.0f} ms, fit on groups "
+        f"{s['synthetic_grouped_fit_ms']:.0f} ms); true {s['synthetic_true_params']}, fitted {s['synthetic_fitted_params']}"
+    )
+    print(
+        json.dumps(
+            {
+                "lifetimes_bg_ms": statistics.median(r["lifetimes_bg_ms"] for r in rounds),
+                "lifetimes_pnbd_ms": statistics.median(r["lifetimes_pnbd_ms"] for r in rounds),
+                "bg_speedup_median": statistics.median(bg),
+                "bg_speedup_min": min(bg),
+                "pnbd_speedup_median": statistics.median(pnbd),
+                "rounds": rounds,
+                "salespulse": synthetic,
+            }
+        )
+    )
     return 0
 
 

@@ -14,10 +14,10 @@
 //! with `ln(α+T) = ln α + ln(1 + T/α)` and `ln Γ` ratios formed without cancellation so that
 //! the value stays exact when a parameter runs off towards a boundary (homogeneous rates).
 
-use super::data::{check_customer, Levels, RfmGroups};
+use super::data::{check_customer, Levels, RfmGroups, Row};
 use super::fit::{check_horizon, Problem};
 use super::optimize::Objective;
-use super::special::{digamma_diff, hyp2f1_series_m1, ln_gamma_ratio, logistic};
+use super::special::{digamma_diff, hyp2f1_series_m1, ln_gamma_ratio, logistic, trigamma_diff};
 use crate::error::{Error, Result};
 
 /// Which member of the family.
@@ -49,31 +49,92 @@ pub(crate) struct Rab {
 }
 
 /// The mean negative log-likelihood (plus penalty) over grouped data, in log-parameters and
-/// times scaled by `scale`.
+/// times scaled by `scale`, with its exact gradient and Hessian.
 pub(crate) struct BgObjective {
     levels: Levels,
     variant: Variant,
     penalizer: f64,
     scale: f64,
-    /// Σ w·x: the log-likelihood changes by −x·ln(scale) per customer under time scaling.
+    /// Σ w·x: the log-likelihood changes by −x·ln(scale) per customer under time scaling,
+    /// and its `−x ln α` terms sum to `−Σ w·x · ln α`.
     weighted_frequency: f64,
+    /// Per level of `T`: Σ w and Σ w·x over the patterns with that `T`, which is all the
+    /// "alive" term `−(r+x) ln(1+T/α)` of the likelihood needs.
+    t_weight: Vec<f64>,
+    t_weight_x: Vec<f64>,
+    /// The patterns with `x + k > 0`, whose likelihood also has the "died after the last
+    /// purchase" term, in runs of equal `x`.
+    mixed: Vec<Mixed>,
+    /// The runs of `mixed`: (`x` level, end index).
+    runs: Vec<(usize, usize)>,
+}
+
+/// A pattern of [`BgObjective::mixed`]: its levels of `T` and `t_x`, and its weight.
+#[derive(Clone, Copy)]
+struct Mixed {
+    t: u32,
+    t_x: u32,
+    w: f64,
+}
+
+/// How much of the derivatives an evaluation computes (a const parameter, so that the
+/// unused parts compile away).
+const VALUE: u8 = 0;
+const GRADIENT: u8 = 1;
+const HESSIAN: u8 = 2;
+
+/// Per level of `T` or `t_x` (scaled), at α: `ln(1 + T/α)` and its first and second
+/// derivatives in `ln α`: `−T/(α+T)` and `αT/(α+T)²`.
+#[derive(Clone, Copy, Default)]
+struct Age {
+    ln: f64,
+    d1: f64,
+    d2: f64,
 }
 
 impl BgObjective {
     pub fn new(groups: &RfmGroups, variant: Variant, penalizer: f64) -> Self {
         let scale = 1.0 / groups.max_t().max(f64::MIN_POSITIVE);
         let levels = Levels::new(groups, scale);
-        let weighted_frequency = levels
-            .rows
+        let k = variant.k();
+        let mut t_weight = vec![0.0; levels.t.len()];
+        let mut t_weight_x = vec![0.0; levels.t.len()];
+        let mut rows: Vec<Row> = Vec::with_capacity(levels.rows.len());
+        for row in &levels.rows {
+            let x = levels.x[row.x as usize];
+            t_weight[row.t as usize] += row.w;
+            t_weight_x[row.t as usize] += row.w * x;
+            if x + k > 0.0 {
+                rows.push(*row);
+            }
+        }
+        // Groups are sorted by frequency first, so this only checks that they are.
+        rows.sort_by_key(|row| row.x);
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            match runs.last_mut() {
+                Some((x, end)) if *x == row.x as usize => *end = i + 1,
+                _ => runs.push((row.x as usize, i + 1)),
+            }
+        }
+        let mixed = rows
             .iter()
-            .map(|row| row.w * levels.x[row.x as usize])
-            .sum();
+            .map(|row| Mixed {
+                t: row.t,
+                t_x: row.t_x,
+                w: row.w,
+            })
+            .collect();
         BgObjective {
+            weighted_frequency: t_weight_x.iter().sum(),
             levels,
             variant,
             penalizer,
             scale,
-            weighted_frequency,
+            t_weight,
+            t_weight_x,
+            mixed,
+            runs,
         }
     }
 
@@ -94,73 +155,254 @@ impl BgObjective {
         ]
     }
 
-    /// Σ w·ln L at `p` (scaled units), with the gradient of that sum in log-parameters.
-    fn sum_log_lik(&self, p: Rab, grad: &mut [f64; 4]) -> f64 {
+    /// Σ w·ln L at `p` (scaled units); for `ORDER ≥ GRADIENT` its gradient in the
+    /// log-parameters `θ = ln(r, α, a, b)` in `grad`, for `ORDER = HESSIAN` also its Hessian
+    /// in `θ` (row-major) in `hess`.
+    ///
+    /// Per pattern `ℓ = ln(e^A + [x+k>0]·e^D)` with `A = −(r+x) ln(1+T/α)` (alive) and
+    /// `D = ln a − ln(b+x+k−1) − (r+x) ln(1+t_x/α)` (died after the last purchase). With
+    /// `p_D = 1/(1 + e^(A−D))` the share of the second term, `ℓ = A + ln(1 + e^(D−A))`,
+    /// `∇ℓ = ∇A + p_D ∇(D−A)` and `∇²ℓ = ∇²A + p_D ∇²(D−A) + p_A p_D ∇(D−A) ∇(D−A)ᵀ`. The
+    /// `A` parts are sums over the levels of `T`; the pattern loop only forms `D − A`, one
+    /// exponential and the `p_D`-weighted sums, which are combined with the factors that
+    /// depend on `x` alone once per run of equal `x`.
+    fn sum_log_lik<const ORDER: u8>(
+        &self,
+        p: Rab,
+        grad: &mut [f64; 4],
+        hess: &mut [f64; 16],
+    ) -> f64 {
         let lv = &self.levels;
         let k = self.variant.k();
-        // Per level of T (and of t_x): ln((α+T)/α) and its derivative in α. Taking ln α out
-        // of the rows (it is summed per x level below) keeps the value exact when α is large.
-        let ages = |ts: &[f64]| -> Vec<(f64, f64)> {
+        let ages = |ts: &[f64]| -> Vec<Age> {
             ts.iter()
-                .map(|&t| ((t / p.alpha).ln_1p(), -t / (p.alpha * (p.alpha + t))))
+                .map(|&t| {
+                    let ln = (t / p.alpha).ln_1p();
+                    if ORDER == VALUE {
+                        return Age {
+                            ln,
+                            d1: 0.0,
+                            d2: 0.0,
+                        };
+                    }
+                    let inv = 1.0 / (p.alpha + t);
+                    Age {
+                        ln,
+                        d1: -t * inv,
+                        d2: p.alpha * t * inv * inv,
+                    }
+                })
                 .collect()
         };
-        let (ln_t, ln_tx) = (ages(&lv.t), ages(&lv.t_x));
-        // Per x level: r + x, whether the "died after the last purchase" term exists, its
-        // constant ln a − ln(b+x+k−1), and d/db of that constant.
-        let per_x: Vec<(f64, bool, f64, f64)> =
-            lv.x.iter()
-                .map(|&x| {
-                    let bxk = p.b + x + k - 1.0;
-                    (p.r + x, x + k > 0.0, p.a.ln() - bxk.ln(), -1.0 / bxk)
-                })
-                .collect();
-        let (mut ll, mut g_r, mut g_alpha, mut g_a, mut g_b) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for row in &lv.rows {
-            let (rx, has_death_term, c4, dc4_db) = per_x[row.x as usize];
-            let (lt, it) = ln_t[row.t as usize];
-            let a3 = -rx * lt;
-            if !has_death_term {
-                ll += row.w * a3;
-                g_r -= row.w * lt;
-                g_alpha -= row.w * rx * it;
+        let (age_t, age_tx) = (ages(&lv.t), ages(&lv.t_x));
+        // Sums over the patterns (weights w) of: ln(1+T/α) mixed by the shares (L), its
+        // first ln α-derivative mixed likewise (J), (r+x)·J, (r+x)·(second derivative mixed);
+        // p_D; p_D·∂_b D; p_D·∂²_b D.
+        let (mut ll, mut s_l, mut s_j, mut s_rxj, mut s_rxjj) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut s_p, mut s_pe, mut s_pee) = (0.0, 0.0, 0.0);
+        // With q = w·p_A·p_D, δl = ln(1+t_x/α) − ln(1+T/α), δj = (r+x)·(its ln α-derivative),
+        // e = ∂_b D: Σ q·(δl², δl·δj, δj², δl, δj, 1, e, δl·e, δj·e, e²).
+        let mut q_sums = [0.0; 10];
+        // The alive term of every pattern, per level of T.
+        for ((age, &w), &wx) in age_t.iter().zip(&self.t_weight).zip(&self.t_weight_x) {
+            let rx_w = p.r * w + wx; // Σ w·(r+x)
+            ll -= rx_w * age.ln;
+            if ORDER >= GRADIENT {
+                s_l += w * age.ln;
+                s_j += w * age.d1;
+                s_rxj += rx_w * age.d1;
+            }
+            if ORDER == HESSIAN {
+                s_rxjj += rx_w * age.d2;
+            }
+        }
+        // ln(1 + e^(D−A)) = max(0, D−A) + ln(1 + e), e = e^−|D−A| ≤ 1: the logarithms of the
+        // patterns of weight 1 (most of them, on customer data) are taken of their product,
+        // one per `PRODUCT_BLOCK` patterns (each factor is at most 2, so the product cannot
+        // overflow). A product rounds as a logarithm would, so no precision is lost.
+        const PRODUCT_BLOCK: usize = 1000;
+        let (mut product, mut in_product) = (1.0f64, 0);
+        let mut start = 0;
+        for &(xi, end) in &self.runs {
+            let x = lv.x[xi];
+            let rx = p.r + x;
+            let m = x + k - 1.0;
+            let bxk = p.b + m;
+            let c4 = p.a.ln() - bxk.ln();
+            // ∂_b and ∂²_b (in ln b) of D.
+            let eb = -p.b / bxk;
+            let deb = eb * m / bxk;
+            // Per run: Σ w·p_D·(1, δl, δd1, δd2) and Σ q·(1, δl, δd1, δl², δl·δd1, δd1²), with
+            // δd1, δd2 the differences of the first and second ln α-derivatives.
+            let (mut sp, mut spl, mut spj, mut spj2) = (0.0, 0.0, 0.0, 0.0);
+            let (mut q1, mut ql, mut qj, mut qll, mut qlj, mut qjj) =
+                (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+            for row in &self.mixed[start..end] {
+                let at = age_t[row.t as usize];
+                let atx = age_tx[row.t_x as usize];
+                let dl = atx.ln - at.ln;
+                let diff = c4 - rx * dl;
+                let e = (-diff.abs()).exp();
+                ll += row.w * diff.max(0.0);
+                if row.w == 1.0 {
+                    product *= 1.0 + e;
+                    in_product += 1;
+                    if in_product == PRODUCT_BLOCK {
+                        ll += product.ln();
+                        (product, in_product) = (1.0, 0);
+                    }
+                } else {
+                    ll += row.w * (1.0 + e).ln();
+                }
+                if ORDER == VALUE {
+                    continue;
+                }
+                // The shares of the larger and the smaller term, without branches.
+                let larger = 1.0 / (1.0 + e);
+                let smaller = e * larger;
+                let p4 = if diff >= 0.0 { larger } else { smaller };
+                let wp = row.w * p4;
+                let dd1 = atx.d1 - at.d1;
+                sp += wp;
+                spl += wp * dl;
+                spj += wp * dd1;
+                if ORDER == HESSIAN {
+                    spj2 += wp * (atx.d2 - at.d2);
+                    let q = row.w * larger * smaller;
+                    q1 += q;
+                    ql += q * dl;
+                    qj += q * dd1;
+                    qll += q * dl * dl;
+                    qlj += q * dl * dd1;
+                    qjj += q * dd1 * dd1;
+                }
+            }
+            start = end;
+            if ORDER == VALUE {
                 continue;
             }
-            let (ltx, itx) = ln_tx[row.t_x as usize];
-            let a4 = c4 - rx * ltx;
-            // ln(e^a3 + e^a4) and the share p4 of the second term from one exponential, written
-            // without branches (which term is larger is data-dependent and unpredictable).
-            let diff = a4 - a3;
-            let e = (-diff.abs()).exp();
-            let l = a3.max(a4) + (1.0 + e).ln();
-            let share_of_larger = 1.0 / (1.0 + e);
-            let p4 = if diff >= 0.0 {
-                share_of_larger
-            } else {
-                1.0 - share_of_larger
-            };
-            let p3 = 1.0 - p4;
-            ll += row.w * l;
-            g_r -= row.w * (p3 * lt + p4 * ltx);
-            g_alpha -= row.w * rx * (p3 * it + p4 * itx);
-            g_a += row.w * p4;
-            g_b += row.w * p4 * dc4_db;
+            s_p += sp;
+            s_pe += eb * sp;
+            s_l += spl;
+            s_j += spj;
+            s_rxj += rx * spj;
+            if ORDER == HESSIAN {
+                s_pee += deb * sp;
+                s_rxjj += rx * spj2;
+                let run = [
+                    qll,
+                    rx * qlj,
+                    rx * rx * qjj,
+                    ql,
+                    rx * qj,
+                    q1,
+                    eb * q1,
+                    eb * ql,
+                    eb * rx * qj,
+                    eb * eb * q1,
+                ];
+                for (total, v) in q_sums.iter_mut().zip(run) {
+                    *total += v;
+                }
+            }
         }
-        let ln_alpha = p.alpha.ln();
+        ll += product.ln();
+        // The pattern-independent part per x level: ln Γ(r+x)/Γ(r) + ln B(a, b+x+k) − ln B(a, b)
+        // (as Γ ratios) and −x ln α, the latter summed once over all customers.
+        ll -= self.weighted_frequency * p.alpha.ln();
+        let (mut c_r, mut c_a, mut c_b) = (0.0, 0.0, 0.0);
+        let (mut c_rr, mut c_aa, mut c_bb) = (0.0, 0.0, 0.0);
         for (&x, &w) in lv.x.iter().zip(&lv.x_weight) {
             let xk = x + k;
             ll += w
-                * (ln_gamma_ratio(p.r, x) - x * ln_alpha + ln_gamma_ratio(p.b, xk)
+                * (ln_gamma_ratio(p.r, x) + ln_gamma_ratio(p.b, xk)
                     - ln_gamma_ratio(p.a + p.b, xk));
-            g_r += w * digamma_diff(p.r, x);
-            g_alpha -= w * x / p.alpha;
-            let psi_ab_diff = digamma_diff(p.a + p.b, xk);
-            g_a -= w * psi_ab_diff * p.a;
-            g_b += w * (digamma_diff(p.b, xk) - psi_ab_diff);
+            if ORDER == VALUE {
+                continue;
+            }
+            let (psi_r, psi_b, psi_ab) = (
+                digamma_diff(p.r, x),
+                digamma_diff(p.b, xk),
+                digamma_diff(p.a + p.b, xk),
+            );
+            c_r += w * psi_r;
+            c_a -= w * psi_ab;
+            c_b += w * (psi_b - psi_ab);
+            if ORDER == HESSIAN {
+                let tri_ab = trigamma_diff(p.a + p.b, xk);
+                c_rr += w * trigamma_diff(p.r, x);
+                c_aa -= w * tri_ab;
+                c_bb += w * (trigamma_diff(p.b, xk) - tri_ab);
+            }
         }
-        // Chain rule to log-parameters (g_a already carries its factor a).
-        *grad = [g_r * p.r, g_alpha * p.alpha, g_a, g_b * p.b];
+        if ORDER == VALUE {
+            return ll;
+        }
+        let (r, a, b) = (p.r, p.a, p.b);
+        // In θ, ∂_θ = v·∂_v for v = r, a, b (the ages are already in ln α), so the Γ-ratio
+        // terms f(v) contribute v·f′ and v·f′ + v²·f″.
+        *grad = [
+            -r * s_l + r * c_r,
+            -s_rxj - self.weighted_frequency,
+            s_p + a * c_a,
+            s_pe + b * c_b,
+        ];
+        if ORDER == HESSIAN {
+            let [qll, qlj, qjj, ql, qj, q1, qe, qle, qje, qee] = q_sums;
+            let h_rr = -r * s_l + r * r * qll + r * c_r + r * r * c_rr;
+            let h_r_alpha = -r * s_j + r * qlj;
+            let h_alpha_alpha = -s_rxjj + qjj;
+            let (h_r_a, h_r_b) = (-r * ql, -r * qle);
+            let (h_alpha_a, h_alpha_b) = (-qj, -qje);
+            let h_aa = q1 + a * c_a + a * a * c_aa;
+            let h_ab = qe + a * b * c_aa;
+            let h_bb = s_pee + qee + b * c_b + b * b * c_bb;
+            *hess = [
+                h_rr,
+                h_r_alpha,
+                h_r_a,
+                h_r_b, //
+                h_r_alpha,
+                h_alpha_alpha,
+                h_alpha_a,
+                h_alpha_b, //
+                h_r_a,
+                h_alpha_a,
+                h_aa,
+                h_ab, //
+                h_r_b,
+                h_alpha_b,
+                h_ab,
+                h_bb,
+            ];
+        }
         ll
+    }
+
+    /// The objective (mean negative log-likelihood plus penalty) from [`Self::sum_log_lik`].
+    fn evaluate<const ORDER: u8>(&self, theta: &[f64], grad: &mut [f64], hess: &mut [f64]) -> f64 {
+        let Some(p) = rab(theta) else {
+            return f64::INFINITY;
+        };
+        let (mut g, mut h) = ([0.0; 4], [0.0; 16]);
+        let ll = self.sum_log_lik::<ORDER>(p, &mut g, &mut h);
+        let w = self.levels.total_weight;
+        let squares = [p.r * p.r, p.alpha * p.alpha, p.a * p.a, p.b * p.b];
+        if ORDER >= GRADIENT {
+            for i in 0..4 {
+                // d/dθ of c·e^{2θ} is 2c·e^{2θ}, and the second derivative 4c·e^{2θ}.
+                grad[i] = -g[i] / w + 2.0 * self.penalizer * squares[i];
+            }
+        }
+        if ORDER == HESSIAN {
+            for i in 0..16 {
+                hess[i] = -h[i] / w;
+            }
+            for i in 0..4 {
+                hess[i * 5] += 4.0 * self.penalizer * squares[i];
+            }
+        }
+        -ll / w + self.penalizer * squares.iter().sum::<f64>()
     }
 }
 
@@ -183,34 +425,27 @@ impl Objective for BgObjective {
     }
 
     fn value(&self, theta: &[f64]) -> f64 {
-        let mut g = [0.0; 4];
-        self.value_grad(theta, &mut g)
+        self.evaluate::<VALUE>(theta, &mut [], &mut [])
     }
 
     fn value_grad(&self, theta: &[f64], grad: &mut [f64]) -> f64 {
-        let Some(p) = rab(theta) else {
-            return f64::INFINITY;
-        };
-        let mut g = [0.0; 4];
-        let ll = self.sum_log_lik(p, &mut g);
-        let w = self.levels.total_weight;
-        let squares = [p.r * p.r, p.alpha * p.alpha, p.a * p.a, p.b * p.b];
-        for i in 0..4 {
-            // d/dθ of c·e^{2θ} is 2c·e^{2θ}.
-            grad[i] = -g[i] / w + 2.0 * self.penalizer * squares[i];
-        }
-        -ll / w + self.penalizer * squares.iter().sum::<f64>()
+        self.evaluate::<GRADIENT>(theta, grad, &mut [])
     }
 
     fn exact_gradient(&self) -> bool {
         true
+    }
+
+    fn value_grad_hess(&self, theta: &[f64], grad: &mut [f64], hess: &mut [f64]) -> Option<f64> {
+        Some(self.evaluate::<HESSIAN>(theta, grad, hess))
     }
 }
 
 impl Problem for BgObjective {
     fn log_likelihood(&self, theta: &[f64]) -> f64 {
         rab(theta).map_or(f64::NAN, |p| {
-            self.sum_log_lik(p, &mut [0.0; 4]) + self.weighted_frequency * self.scale.ln()
+            self.sum_log_lik::<VALUE>(p, &mut [0.0; 4], &mut [0.0; 16])
+                + self.weighted_frequency * self.scale.ln()
         })
     }
 
@@ -348,6 +583,49 @@ mod tests {
                         "{variant:?} {theta:?} {i}: {} vs {fd}",
                         grad[i]
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn analytic_hessian_matches_differences_of_the_gradient() {
+        // Frequencies past 32 take the digamma/trigamma branch of the Γ-ratio derivatives.
+        let x = [0.0, 1.0, 3.0, 12.0, 2.0, 0.0, 40.0];
+        let tx = [0.0, 4.5, 20.0, 38.0, 1.0, 0.0, 37.0];
+        let t = [10.0, 39.0, 39.0, 39.0, 25.0, 39.0, 39.0];
+        let groups = RfmGroups::from_data(&RfmData::new(&x, &tx, &t)).unwrap();
+        for variant in [Variant::BetaGeo, Variant::Modified] {
+            let objective = BgObjective::new(&groups, variant, 0.01);
+            for theta in [
+                [-0.5, 0.3, 0.2, -1.0],
+                [0.4, -2.0, -0.3, 1.5],
+                [1.2, 1.0, 2.0, 3.0],
+            ] {
+                let (mut grad, mut hess) = ([0.0; 4], [0.0; 16]);
+                let value = objective
+                    .value_grad_hess(&theta, &mut grad, &mut hess)
+                    .unwrap();
+                let mut plain = [0.0; 4];
+                assert_eq!(value, objective.value_grad(&theta, &mut plain));
+                assert_eq!(value, objective.value(&theta));
+                assert_eq!(grad, plain);
+                for j in 0..4 {
+                    let h = 1e-6;
+                    let (mut up, mut down) = (theta, theta);
+                    up[j] += h;
+                    down[j] -= h;
+                    let (mut g_up, mut g_down) = ([0.0; 4], [0.0; 4]);
+                    objective.value_grad(&up, &mut g_up);
+                    objective.value_grad(&down, &mut g_down);
+                    for i in 0..4 {
+                        let fd = (g_up[i] - g_down[i]) / (2.0 * h);
+                        assert!(
+                            (hess[i * 4 + j] - fd).abs() < 1e-6 * (1.0 + fd.abs()),
+                            "{variant:?} {theta:?} ({i}, {j}): {} vs {fd}",
+                            hess[i * 4 + j]
+                        );
+                    }
                 }
             }
         }

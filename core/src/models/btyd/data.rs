@@ -6,7 +6,9 @@
 //! level-indexed layout the likelihood loops run over.
 
 use crate::error::{Error, Result};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::collections::hash_map::Entry;
 
 /// Per-customer summaries to fit a transaction model on: frequency `x` (repeat purchase
 /// periods), recency `t_x` (age at the last purchase), age `T`, all in one time unit (for
@@ -133,8 +135,88 @@ fn pattern_key(x: f64, t_x: f64, t: f64) -> PatternKey {
     (bits(x), bits(t_x), bits(t))
 }
 
+/// [`check_customer`] and [`check_weight`] as one test without the error messages, for the
+/// hot loop of grouping.
+#[inline]
+fn is_valid_row(x: f64, t_x: f64, t: f64, w: f64) -> bool {
+    // Below 2^52 a float is whole iff it survives the round trip through an integer; above,
+    // every finite float is whole.
+    const WHOLE_FROM: f64 = 4_503_599_627_370_496.0;
+    let whole = if x < WHOLE_FROM {
+        x >= 0.0 && (x as u64) as f64 == x
+    } else {
+        x.is_finite()
+    };
+    let finite_times = t_x >= 0.0 && t < f64::INFINITY && t_x <= t;
+    whole && finite_times && (x != 0.0 || t_x == 0.0) && (0.0..f64::INFINITY).contains(&w)
+}
+
+/// Adds up the weights of equal patterns. Up to [`HASH_GROUPING_ROWS`] rows it looks each
+/// pattern up in a hash map and sorts only the distinct patterns, which is cheaper when
+/// patterns repeat; above, where the map would no longer fit in cache, it sorts all rows.
+enum Grouper {
+    Hashed {
+        index: FxHashMap<PatternKey, usize>,
+        distinct: Vec<(PatternKey, f64)>,
+    },
+    Sorted(Vec<(PatternKey, f64)>),
+}
+
+/// Largest number of rows grouped through a hash map (its table then stays within ~4 MiB).
+const HASH_GROUPING_ROWS: usize = 50_000;
+
+impl Grouper {
+    fn with_capacity(rows: usize) -> Self {
+        if rows <= HASH_GROUPING_ROWS {
+            Grouper::Hashed {
+                index: FxHashMap::with_capacity_and_hasher(rows, Default::default()),
+                distinct: Vec::new(),
+            }
+        } else {
+            Grouper::Sorted(Vec::with_capacity(rows))
+        }
+    }
+
+    fn add(&mut self, key: PatternKey, w: f64) {
+        match self {
+            Grouper::Hashed { index, distinct } => match index.entry(key) {
+                Entry::Occupied(group) => distinct[*group.get()].1 += w,
+                Entry::Vacant(slot) => {
+                    slot.insert(distinct.len());
+                    distinct.push((key, w));
+                }
+            },
+            Grouper::Sorted(rows) => rows.push((key, w)),
+        }
+    }
+
+    fn finish(self) -> RfmGroups {
+        let (mut rows, merge_equal) = match self {
+            Grouper::Hashed { distinct, .. } => (distinct, false),
+            Grouper::Sorted(rows) => (rows, true),
+        };
+        // Keys are bit patterns of non-negative floats, whose order is the numeric order.
+        rows.sort_unstable_by_key(|r| r.0);
+        let mut groups = RfmGroups::default();
+        let mut last = None;
+        for (key, w) in rows {
+            if merge_equal && last == Some(key) {
+                *groups.weight.last_mut().expect("non-empty") += w;
+                continue;
+            }
+            last = Some(key);
+            groups.frequency.push(f64::from_bits(key.0));
+            groups.recency.push(f64::from_bits(key.1));
+            groups.t.push(f64::from_bits(key.2));
+            groups.weight.push(w);
+        }
+        groups
+    }
+}
+
 impl RfmGroups {
-    /// Validates every row and groups identical patterns (O(n log n)).
+    /// Validates every row and groups identical patterns (O(n log n); for small inputs O(n)
+    /// hashing, then O(p log p) for the p distinct patterns).
     ///
     /// # Errors
     ///
@@ -143,38 +225,20 @@ impl RfmGroups {
     /// frequency 0, or a negative or non-finite weight; or columns of different lengths.
     pub fn from_data(data: &RfmData) -> Result<Self> {
         data.check_lengths()?;
-        let mut rows: Vec<(PatternKey, f64)> = Vec::with_capacity(data.len());
+        let mut grouper = Grouper::with_capacity(data.len());
         for i in 0..data.len() {
             let (x, t_x, t) = (data.frequency[i], data.recency[i], data.t[i]);
-            check_customer(x, t_x, t).map_err(|e| at_row(i, e))?;
             let w = data.weights.map_or(1.0, |w| w[i]);
-            check_weight(w).map_err(|e| at_row(i, e))?;
+            if !is_valid_row(x, t_x, t, w) {
+                // The slow checks name the rule the row breaks.
+                check_customer(x, t_x, t).map_err(|e| at_row(i, e))?;
+                check_weight(w).map_err(|e| at_row(i, e))?;
+            }
             if w > 0.0 {
-                rows.push((pattern_key(x, t_x, t), w));
+                grouper.add(pattern_key(x, t_x, t), w);
             }
         }
-        Ok(Self::from_keyed(rows))
-    }
-
-    fn from_keyed(mut rows: Vec<(PatternKey, f64)>) -> Self {
-        // Keys are bit patterns of non-negative floats, whose order is the numeric order.
-        rows.sort_unstable_by_key(|r| r.0);
-        let mut groups = RfmGroups::default();
-        for (key, w) in rows {
-            let same = groups.frequency.last().is_some_and(|_| {
-                let last = groups.frequency.len() - 1;
-                pattern_key(groups.frequency[last], groups.recency[last], groups.t[last]) == key
-            });
-            if same {
-                *groups.weight.last_mut().expect("non-empty") += w;
-            } else {
-                groups.frequency.push(f64::from_bits(key.0));
-                groups.recency.push(f64::from_bits(key.1));
-                groups.t.push(f64::from_bits(key.2));
-                groups.weight.push(w);
-            }
-        }
-        groups
+        Ok(grouper.finish())
     }
 
     /// Adds the customers of `other` (a disjoint set of customers) to these groups.
@@ -189,9 +253,11 @@ impl RfmGroups {
                 })
                 .collect::<Vec<_>>()
         };
-        let mut rows = keyed(self);
-        rows.extend(keyed(other));
-        *self = Self::from_keyed(rows);
+        let mut grouper = Grouper::with_capacity(self.len() + other.len());
+        for (key, w) in keyed(self).into_iter().chain(keyed(other)) {
+            grouper.add(key, w);
+        }
+        *self = grouper.finish();
     }
 
     /// Number of distinct patterns.

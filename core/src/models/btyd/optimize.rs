@@ -1,7 +1,8 @@
 //! A small unconstrained minimiser for smooth objectives of a handful of parameters.
 //!
-//! Owns: BFGS with a backtracking Armijo line search, a Newton polish on a finite-difference
-//! Hessian, and that Hessian's inverse (the observed-information covariance). The models
+//! Owns: Newton's method for objectives with an analytic Hessian, BFGS with a backtracking
+//! Armijo line search and a Newton polish on a finite-difference Hessian for the others, and
+//! the Hessian's inverse (the observed-information covariance). The models
 //! minimise their mean negative log-likelihood over log-parameters, where these problems are
 //! smooth and unconstrained; with 3–4 parameters dense linear algebra by hand is all we need.
 
@@ -34,6 +35,13 @@ pub(crate) trait Objective {
     /// Whether [`Objective::value_grad`] is analytic (exact) rather than finite differences.
     fn exact_gradient(&self) -> bool {
         false
+    }
+
+    /// The value at `theta` with the gradient in `grad` and the row-major Hessian in `hess`,
+    /// or `None` if the objective has no analytic Hessian (the default). Minimisers then run
+    /// Newton's method on it, and the Hessian for standard errors is exact.
+    fn value_grad_hess(&self, _theta: &[f64], _grad: &mut [f64], _hess: &mut [f64]) -> Option<f64> {
+        None
     }
 }
 
@@ -94,15 +102,139 @@ fn max_abs(v: &[f64]) -> f64 {
     v.iter().fold(0.0, |m, x| m.max(x.abs()))
 }
 
-/// Minimises `obj` from `start`: BFGS until the gradient is below tolerance or the value
-/// stops decreasing (its floating-point floor), then Newton steps on the numerical Hessian,
-/// which judge progress by the gradient alone and so get past that floor; the Hessian also
-/// serves as the observed information for standard errors.
+/// Minimises `obj` from `start`: by Newton's method when the objective has an analytic
+/// Hessian (see [`newton`]), otherwise, or if Newton stalls away from a minimum, by BFGS until
+/// the gradient is below tolerance or the value stops decreasing (its floating-point floor),
+/// then Newton steps on the numerical Hessian, which judge progress by the gradient alone and
+/// so get past that floor. The Hessian also serves as the observed information for standard
+/// errors.
 pub(crate) fn minimize(
     obj: &dyn Objective,
     start: &[f64],
     settings: Settings,
 ) -> Result<Minimum, Failure> {
+    match newton(obj, start, settings) {
+        Some(result) => result,
+        None => bfgs(obj, start, settings),
+    }
+}
+
+/// Newton's method with the analytic Hessian, safeguarded: where the Hessian is not positive
+/// definite (far from the optimum) it is shifted by the smallest multiple of the identity in
+/// a geometric sequence that makes it so (a Levenberg–Marquardt step, always a descent
+/// direction); steps are capped at [`MAX_STEP`] and shortened until the Armijo condition
+/// holds. A full step is also taken when it only ties the value up to rounding but shrinks
+/// the gradient, which gets past the value's floating-point floor near the optimum. Near the
+/// optimum the convergence is quadratic: a handful of evaluations where BFGS needs dozens
+/// plus a finite-difference Hessian. The line search evaluates values only; gradient and
+/// Hessian are computed at accepted points.
+///
+/// `None` when the objective has no analytic Hessian or when no step lowers the value while
+/// the gradient is still above [`NOISE_FLOOR`] (the caller then runs BFGS instead).
+fn newton(
+    obj: &dyn Objective,
+    start: &[f64],
+    settings: Settings,
+) -> Option<Result<Minimum, Failure>> {
+    let n = obj.dim();
+    let mut x = start.to_vec();
+    let (mut g, mut h) = (vec![0.0; n], vec![0.0; n * n]);
+    let mut f = obj.value_grad_hess(&x, &mut g, &mut h)?;
+    let all_finite =
+        |f: f64, g: &[f64], h: &[f64]| f.is_finite() && g.iter().chain(h).all(|v| v.is_finite());
+    if !all_finite(f, &g, &h) {
+        return Some(Err(Failure::BadStart));
+    }
+    let mut iterations = 0;
+    let (mut x_new, mut g_new, mut h_new) = (vec![0.0; n], vec![0.0; n], vec![0.0; n * n]);
+    while max_abs(&g) > settings.tolerance && iterations < settings.max_iterations {
+        iterations += 1;
+        // No shift makes it positive definite: leave it to BFGS.
+        let mut d = solve_shifted(&h, &g, n)?;
+        let cap = (MAX_STEP / max_abs(&d)).min(1.0);
+        d.iter_mut().for_each(|v| *v *= -cap);
+        let slope = dot(&g, &d);
+        let mut step = 1.0;
+        let mut accepted = None;
+        for attempt in 0..40 {
+            x_new
+                .iter_mut()
+                .zip(x.iter().zip(&d))
+                .for_each(|(xn, (xi, di))| *xn = xi + step * di);
+            let full = attempt == 0;
+            let f_new = if full {
+                obj.value_grad_hess(&x_new, &mut g_new, &mut h_new)
+                    .filter(|&v| all_finite(v, &g_new, &h_new))
+                    .unwrap_or(f64::NAN)
+            } else {
+                obj.value(&x_new)
+            };
+            let armijo = f_new <= f + 1e-4 * step * slope && f_new < f;
+            let ties =
+                full && f_new <= f + ROUNDING * f.abs().max(1.0) && max_abs(&g_new) < max_abs(&g);
+            if armijo || ties {
+                accepted = Some(if full {
+                    f_new
+                } else {
+                    obj.value_grad_hess(&x_new, &mut g_new, &mut h_new)?
+                });
+                break;
+            }
+            if -slope * step < 1e-16 * f.abs().max(1.0) {
+                break; // shorter steps cannot lower the value by a representable amount
+            }
+            let next = if f_new.is_finite() {
+                // Minimiser of the quadratic through f, the slope at 0 and f_new.
+                -slope * step * step / (2.0 * (f_new - f - slope * step))
+            } else {
+                0.1 * step
+            };
+            step = next.clamp(0.1 * step, 0.5 * step);
+        }
+        match accepted {
+            Some(f_new) if all_finite(f_new, &g_new, &h_new) => {
+                std::mem::swap(&mut x, &mut x_new);
+                std::mem::swap(&mut g, &mut g_new);
+                std::mem::swap(&mut h, &mut h_new);
+                f = f_new;
+            }
+            // At the value's rounding floor: as close as floating point gets.
+            _ if max_abs(&g) < NOISE_FLOOR => break,
+            _ => return None,
+        }
+    }
+    symmetrize(&mut h, n);
+    Some(check_converged(&g, iterations, settings).map(|()| Minimum {
+        theta: x,
+        iterations,
+        hessian: h,
+    }))
+}
+
+/// `(H + μI)⁻¹ b` with the smallest `μ` in 0, 1e-10·s, 1e-9·s, … (s the largest diagonal
+/// entry of `H`) that makes the matrix positive definite; `None` if none up to 1e6·s does.
+fn solve_shifted(h: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
+    if let Some(x) = solve_spd(h, b, n) {
+        return Some(x);
+    }
+    let scale = (0..n)
+        .map(|i| h[i * n + i].abs())
+        .fold(0.0, f64::max)
+        .max(1e-300);
+    let mut shifted = h.to_vec();
+    let mut mu = 1e-10 * scale;
+    while mu <= 1e6 * scale {
+        (0..n).for_each(|i| shifted[i * n + i] = h[i * n + i] + mu);
+        if let Some(x) = solve_spd(&shifted, b, n) {
+            return Some(x);
+        }
+        mu *= 10.0;
+    }
+    None
+}
+
+/// BFGS, then Newton steps on the finite-difference Hessian (see [`minimize`]).
+fn bfgs(obj: &dyn Objective, start: &[f64], settings: Settings) -> Result<Minimum, Failure> {
     let n = obj.dim();
     let mut x = start.to_vec();
     let mut g = vec![0.0; n];
@@ -157,15 +289,20 @@ pub(crate) fn minimize(
     })
 }
 
-/// Newton steps from `start` with `approx`, a Hessian estimated elsewhere (on a sample of the
-/// data), then with the Hessian at the point reached if that was not enough: a few gradient
-/// evaluations instead of a full BFGS run. Returns the point with the Hessian there.
+/// Newton steps from `start`: with the analytic Hessian if the objective has one, otherwise
+/// with `approx`, a Hessian estimated elsewhere (on a sample of the data), then with the
+/// Hessian at the point reached if that was not enough: a few gradient evaluations instead of
+/// a full BFGS run. Returns the point with the Hessian there.
 pub(crate) fn refine(
     obj: &dyn Objective,
     start: &[f64],
     approx: &[f64],
     settings: Settings,
 ) -> Result<Minimum, Failure> {
+    if let Some(result) = newton(obj, start, settings) {
+        // From a good start Newton's method on the exact Hessian needs no approximation.
+        return result;
+    }
     let x = start.to_vec();
     let mut g = vec![0.0; x.len()];
     let f = obj.value_grad(&x, &mut g);
@@ -315,12 +452,17 @@ fn newton_chord(
     (x, g, steps)
 }
 
-/// The Hessian of `obj` at `x` by finite differences: forward differences of the gradient
-/// when it is exact, otherwise central differences of values (the four-point formula for
-/// mixed partials).
+/// The Hessian of `obj` at `x`: the analytic one if the objective has it, else by finite
+/// differences: forward differences of the gradient when it is exact, otherwise central
+/// differences of values (the four-point formula for mixed partials).
 pub(crate) fn hessian(obj: &dyn Objective, x: &[f64]) -> Vec<f64> {
     let n = x.len();
     let mut h = vec![0.0; n * n];
+    let mut g = vec![0.0; n];
+    if obj.value_grad_hess(x, &mut g, &mut h).is_some() {
+        symmetrize(&mut h, n);
+        return h;
+    }
     let mut probe = x.to_vec();
     if obj.exact_gradient() {
         // Forward differences of the exact gradient: n gradient evaluations (the fits of large

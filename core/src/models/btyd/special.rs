@@ -123,6 +123,57 @@ pub(crate) fn digamma(x: f64) -> f64 {
     x.ln() - 0.5 / x - series - shift
 }
 
+/// `ψ′(z + n) − ψ′(z)` (trigamma) for `z > 0`, `n ≥ 0`: `−Σ 1/(z+j)²` for small whole `n`,
+/// the difference of trigammas otherwise. The second derivative of [`ln_gamma_ratio`] in `z`.
+pub(crate) fn trigamma_diff(z: f64, n: f64) -> f64 {
+    if is_small_whole(n) {
+        -(0..n as u32)
+            .map(|j| {
+                let v = z + f64::from(j);
+                1.0 / (v * v)
+            })
+            .sum::<f64>()
+    } else {
+        trigamma(z + n) - trigamma(z)
+    }
+}
+
+/// Trigamma `ψ′(x)` for `x > 0`: recurrence up to 10, then the asymptotic series
+/// `1/x + 1/(2x²) + Σ B_{2k}/x^{2k+1}` (relative error below ~1e-15).
+pub(crate) fn trigamma(x: f64) -> f64 {
+    if x.is_nan() || x < 0.0 {
+        return f64::NAN;
+    }
+    if x == 0.0 {
+        return f64::INFINITY;
+    }
+    let mut x = x;
+    let mut shift = 0.0;
+    while x < ASYMPTOTIC_FROM {
+        shift += 1.0 / (x * x);
+        x += 1.0;
+    }
+    // B_{2k} for k = 1..7.
+    const B: [f64; 7] = [
+        1.0 / 6.0,
+        -1.0 / 30.0,
+        1.0 / 42.0,
+        -1.0 / 30.0,
+        5.0 / 66.0,
+        -691.0 / 2730.0,
+        7.0 / 6.0,
+    ];
+    let inv = 1.0 / x;
+    let inv2 = inv * inv;
+    let series = inv2
+        * inv
+        * (B[0]
+            + inv2
+                * (B[1]
+                    + inv2 * (B[2] + inv2 * (B[3] + inv2 * (B[4] + inv2 * (B[5] + inv2 * B[6]))))));
+    inv + 0.5 * inv2 + series + shift
+}
+
 /// The logistic function `1 / (1 + e⁻ˣ)`, accurate in both tails.
 pub(crate) fn logistic(x: f64) -> f64 {
     if x >= 0.0 {
@@ -271,6 +322,31 @@ mod tests {
             assert!(
                 (digamma_diff(z, n) - want).abs() < 1e-12 * (1.0 + want.abs()),
                 "{z} {n}"
+            );
+        }
+    }
+
+    #[test]
+    fn trigamma_matches_known_values_and_digamma() {
+        assert!(close(trigamma(1.0), PI * PI / 6.0, 1e-14));
+        assert!(close(trigamma(0.5), PI * PI / 2.0, 1e-14));
+        // The recurrence ψ′(x) = ψ′(x+1) + 1/x² across the switch to the series.
+        for x in [9.5, 9.99, 10.0, 37.0] {
+            assert!(close(trigamma(x), trigamma(x + 1.0) + 1.0 / (x * x), 1e-14));
+        }
+        for (z, n) in [
+            (0.24, 3.0),
+            (2.5, 31.0),
+            (2.5, 33.0),
+            (7.0, 0.0),
+            (40.0, 2.5),
+        ] {
+            let h = 1e-5 * z;
+            let fd = (digamma_diff(z + h, n) - digamma_diff(z - h, n)) / (2.0 * h);
+            let got = trigamma_diff(z, n);
+            assert!(
+                (got - fd).abs() < 1e-7 * (1.0 + fd.abs()),
+                "{z} {n}: {got} vs {fd}"
             );
         }
     }
