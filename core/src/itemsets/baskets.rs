@@ -13,10 +13,11 @@
 use crate::error::{Error, Result};
 use crate::ids::Interner;
 use crate::table::{Batch, Cell, Column};
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use smallvec::SmallVec;
 use std::fmt::Write as _;
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 
 /// Transactions as sets of interned items.
 ///
@@ -104,15 +105,26 @@ impl Baskets {
         K: Hash + Eq,
         S: AsRef<str>,
     {
+        let pairs = pairs.into_iter();
         let mut labels = Interner::default();
-        let mut basket_of: FxHashMap<K, u32> = FxHashMap::default();
-        let mut coded = Vec::new();
+        let mut keys: Vec<K> = Vec::new();
+        let mut table: HashTable<u32> = HashTable::new();
+        let hasher = FxBuildHasher;
+        let mut coded = Vec::with_capacity(pairs.size_hint().0);
         for (key, item) in pairs {
-            let next = basket_of.len() as u32;
-            let basket = *basket_of.entry(key).or_insert(next);
+            let hash = hasher.hash_one(&key);
+            let basket = match table.find(hash, |&b| keys[b as usize] == key) {
+                Some(&b) => b,
+                None => {
+                    let b = keys.len() as u32;
+                    keys.push(key);
+                    table.insert_unique(hash, b, |&b| hasher.hash_one(&keys[b as usize]));
+                    b
+                }
+            };
             coded.push((basket, labels.intern(item.as_ref())));
         }
-        Baskets::from_coded_pairs(labels, coded, basket_of.len(), 0)
+        Baskets::from_coded_pairs(labels, coded, keys.len(), 0)
     }
 
     /// Baskets from a table of (basket, item) rows, the basket named by one or more columns.
@@ -147,7 +159,8 @@ impl Baskets {
                     .into(),
             ));
         }
-        let mut reader = PairReader::new(columns.basket.len());
+        let rows = parts.iter().map(Batch::len).sum();
+        let mut reader = PairReader::new(columns.basket.len(), rows);
         for part in parts {
             part.check_lengths().map_err(Error::Schema)?;
             let keys = columns
@@ -171,29 +184,52 @@ impl Baskets {
     }
 
     /// Baskets from (basket number, item id) pairs; `count` baskets, numbered `0..count`.
+    ///
+    /// The pairs are placed basket by basket with a counting sort (linear; rows of real files
+    /// come in any order), then each basket is sorted and deduplicated on its own.
     fn from_coded_pairs(
         labels: Interner,
-        mut pairs: Vec<(u32, u32)>,
+        pairs: Vec<(u32, u32)>,
         count: usize,
         skipped: usize,
     ) -> Baskets {
-        pairs.sort_unstable();
-        pairs.dedup();
-        let mut ends = vec![0usize; count];
+        let mut starts = vec![0usize; count + 1];
         for &(basket, _) in &pairs {
-            ends[basket as usize] += 1;
+            starts[basket as usize + 1] += 1;
         }
-        let mut total = 0;
-        for end in &mut ends {
-            total += *end;
-            *end = total;
+        for b in 0..count {
+            starts[b + 1] += starts[b];
         }
-        Baskets {
+        // starts[b + 1] is now the end of basket b.
+        // Filled from the back of each basket's range, which leaves starts[b] at its start.
+        let mut items = vec![0u32; pairs.len()];
+        for b in 0..count {
+            starts[b] = starts[b + 1];
+        }
+        for &(basket, item) in pairs.iter().rev() {
+            starts[basket as usize] -= 1;
+            items[starts[basket as usize]] = item;
+        }
+        drop(pairs);
+        let mut baskets = Baskets {
             labels,
-            ends,
-            items: pairs.into_iter().map(|(_, item)| item).collect(),
+            ends: Vec::with_capacity(count),
+            items: Vec::new(),
             skipped,
+        };
+        let mut kept = 0;
+        for b in 0..count {
+            let basket = &mut items[starts[b]..starts[b + 1]];
+            basket.sort_unstable();
+            let distinct = dedup_sorted(basket);
+            items.copy_within(starts[b]..starts[b] + distinct, kept);
+            kept += distinct;
+            baskets.ends.push(kept);
         }
+        items.truncate(kept);
+        items.shrink_to_fit();
+        baskets.items = items;
+        baskets
     }
 
     /// How many baskets (the denominator of every support).
@@ -278,23 +314,23 @@ fn named<'a>(part: &Batch<'a>, name: &str) -> Result<Column<'a>> {
 ///
 /// Each basket column's values are coded to dense numbers first (text through an interner,
 /// numbers by their bits), so a row costs hash lookups but no allocation once its values have
-/// been seen; a basket is the tuple of its columns' codes.
+/// been seen; a basket is the tuple of its columns' codes, kept in one flat vector.
 struct PairReader {
     labels: Interner,
     key_columns: Vec<KeyCodes>,
-    basket_of: FxHashMap<SmallVec<[u32; 2]>, u32>,
+    baskets: BasketIndex,
     pairs: Vec<(u32, u32)>,
     skipped: usize,
     scratch: String,
 }
 
 impl PairReader {
-    fn new(key_columns: usize) -> PairReader {
+    fn new(key_columns: usize, rows: usize) -> PairReader {
         PairReader {
             labels: Interner::default(),
             key_columns: (0..key_columns).map(|_| KeyCodes::default()).collect(),
-            basket_of: FxHashMap::default(),
-            pairs: Vec::new(),
+            baskets: BasketIndex::new(key_columns),
+            pairs: Vec::with_capacity(rows),
             skipped: 0,
             scratch: String::new(),
         }
@@ -317,14 +353,7 @@ impl PairReader {
                 self.skipped += 1;
                 continue;
             };
-            let next = self.basket_of.len() as u32;
-            let basket = match self.basket_of.get(&key) {
-                Some(&b) => b,
-                None => {
-                    self.basket_of.insert(key.clone(), next);
-                    next
-                }
-            };
+            let basket = self.baskets.number(&key);
             self.pairs.push((basket, item));
         }
     }
@@ -340,8 +369,57 @@ impl PairReader {
     }
 
     fn finish(self) -> Baskets {
-        let count = self.basket_of.len();
-        Baskets::from_coded_pairs(self.labels, self.pairs, count, self.skipped)
+        let count = self.baskets.len();
+        // The key codes and the basket index are dropped before the pairs are sorted out.
+        let PairReader {
+            labels,
+            pairs,
+            skipped,
+            ..
+        } = self;
+        Baskets::from_coded_pairs(labels, pairs, count, skipped)
+    }
+}
+
+/// Basket numbers of code tuples of a fixed width, in order of first sight: the tuples in one
+/// flat vector, a hash table of numbers over it (about 4 bytes per code plus 5 per slot).
+struct BasketIndex {
+    width: usize,
+    keys: Vec<u32>,
+    table: HashTable<u32>,
+}
+
+impl BasketIndex {
+    fn new(width: usize) -> BasketIndex {
+        BasketIndex {
+            width,
+            keys: Vec::new(),
+            table: HashTable::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    fn key(&self, basket: u32) -> &[u32] {
+        let start = basket as usize * self.width;
+        &self.keys[start..start + self.width]
+    }
+
+    fn number(&mut self, key: &[u32]) -> u32 {
+        let hash = FxBuildHasher.hash_one(key);
+        if let Some(&b) = self.table.find(hash, |&b| self.key(b) == key) {
+            return b;
+        }
+        let b = self.table.len() as u32;
+        self.keys.extend_from_slice(key);
+        let (keys, width) = (&self.keys, self.width);
+        self.table.insert_unique(hash, b, |&b| {
+            let start = b as usize * width;
+            FxBuildHasher.hash_one(&keys[start..start + width])
+        });
+        b
     }
 }
 

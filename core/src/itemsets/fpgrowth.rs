@@ -1,7 +1,8 @@
 //! FP-growth: every itemset contained in at least a minimum number of baskets.
 //!
 //! Owns: [`frequent_itemsets`], the FP-tree (an arena of nodes with parent links and per-item
-//! node chains, built from transactions sorted lexicographically so that shared prefixes are
+//! node chains; the first tree is built basket by basket through a (parent, item) -> child map,
+//! conditional trees from their paths sorted lexicographically so that shared prefixes are
 //! adjacent and no child lookup is needed), conditional trees and their mining, and mlxtend's
 //! support thresholds (see [`Thresholds`]). Memory is bounded by the (basket, item) pairs:
 //! the tree has at most one node per pair, and each conditional tree at most one per node of
@@ -12,6 +13,7 @@
 use super::baskets::Baskets;
 use super::frequent::FrequentItemsets;
 use crate::error::{Error, Result};
+use rustc_hash::FxHashMap;
 
 /// Every itemset whose support (the share of baskets that contain it) is at least
 /// `min_support`, with at most `max_len` items (no limit for `None`), exactly as mlxtend 0.25's
@@ -168,11 +170,7 @@ fn top_tree(baskets: &Baskets, min_count: u32) -> (Tree, Vec<(u32, u32)>) {
         .filter(|&(_, c)| c >= min_count)
         .collect();
     let ranking = Ranking::by_count(&frequent, counts.len());
-    let mut transactions = Transactions::default();
-    for basket in baskets.iter() {
-        transactions.push_ranked(basket.iter().map(|&i| i as usize), &ranking.rank_of, 1);
-    }
-    let tree = Tree::build(&mut transactions, ranking.labels);
+    let tree = Tree::insert_all(baskets, &ranking);
     (tree, frequent)
 }
 
@@ -211,6 +209,15 @@ struct Transactions {
 }
 
 impl Transactions {
+    /// Room for `items` items in `count` transactions (exact sizes avoid growth by doubling,
+    /// which would double the peak memory of the largest tree).
+    fn with_capacity(items: usize, count: usize) -> Transactions {
+        Transactions {
+            items: Vec::with_capacity(items),
+            spans: Vec::with_capacity(count),
+        }
+    }
+
     /// Adds the kept items of `items` (by `rank_of`) as one transaction of `weight`.
     fn push_ranked(&mut self, items: impl Iterator<Item = usize>, rank_of: &[u32], weight: u32) {
         let start = self.items.len();
@@ -248,11 +255,18 @@ impl Tree {
     fn build(transactions: &mut Transactions, labels: Vec<u32>) -> Tree {
         let mut spans = std::mem::take(&mut transactions.spans);
         spans.sort_unstable_by(|&a, &b| transactions.get(a).cmp(transactions.get(b)));
+        // At most one node per transaction item, plus the root.
+        let nodes = transactions.items.len() + 1;
+        let with_root = |root: u32| {
+            let mut v = Vec::with_capacity(nodes);
+            v.push(root);
+            v
+        };
         let mut tree = Tree {
-            item: vec![NONE],
-            count: vec![0],
-            parent: vec![NONE],
-            next: vec![NONE],
+            item: with_root(NONE),
+            count: with_root(0),
+            parent: with_root(NONE),
+            next: with_root(NONE),
             first: vec![NONE; labels.len()],
             labels,
         };
@@ -275,6 +289,49 @@ impl Tree {
             previous = items;
         }
         tree
+    }
+
+    /// The tree of all baskets over the ranked items, inserted one basket at a time through a
+    /// map of (parent, item) -> child: unlike [`Tree::build`] it needs no copy of the baskets,
+    /// only the map, which has one entry per node (far fewer than basket items on real data).
+    fn insert_all(baskets: &Baskets, ranking: &Ranking) -> Tree {
+        let mut tree = Tree::empty(ranking.labels.clone());
+        let mut children: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut ranks: Vec<u32> = Vec::new();
+        for basket in baskets.iter() {
+            ranks.clear();
+            ranks.extend(basket.iter().map(|&i| ranking.rank_of[i as usize]));
+            ranks.retain(|&r| r != NONE);
+            ranks.sort_unstable();
+            let mut node = 0u32;
+            for &rank in &ranks {
+                let key = (node as u64) << 32 | rank as u64;
+                node = match children.get(&key) {
+                    Some(&child) => {
+                        tree.count[child as usize] += 1;
+                        child
+                    }
+                    None => {
+                        let child = tree.add_node(rank, 1, node);
+                        children.insert(key, child);
+                        child
+                    }
+                };
+            }
+        }
+        tree
+    }
+
+    /// A tree with only its root, over items `0..labels.len()`.
+    fn empty(labels: Vec<u32>) -> Tree {
+        Tree {
+            item: vec![NONE],
+            count: vec![0],
+            parent: vec![NONE],
+            next: vec![NONE],
+            first: vec![NONE; labels.len()],
+            labels,
+        }
     }
 
     fn add_node(&mut self, item: u32, count: u32, parent: u32) -> u32 {
@@ -374,9 +431,12 @@ impl Miner<'_> {
     /// counts, over the items frequent among them.
     fn conditional_tree(&self, tree: &Tree, rank: u32) -> Tree {
         let mut counts = vec![0u32; rank as usize];
+        let (mut paths, mut path_items) = (0, 0);
         for node in tree.chain(rank) {
+            paths += 1;
             for above in tree.ancestors(node) {
                 counts[above as usize] += tree.count[node];
+                path_items += 1;
             }
         }
         let kept: Vec<(u32, u32)> = (0..rank)
@@ -386,6 +446,7 @@ impl Miner<'_> {
         let ranking = Ranking::by_count(&kept, rank as usize);
         let mut transactions = Transactions::default();
         if !kept.is_empty() {
+            transactions = Transactions::with_capacity(path_items, paths);
             for node in tree.chain(rank) {
                 let path = tree.ancestors(node).map(|r| r as usize);
                 transactions.push_ranked(path, &ranking.rank_of, tree.count[node]);
