@@ -12,6 +12,7 @@ mod config;
 mod convert;
 mod engine;
 mod errors;
+mod itemsets;
 mod models;
 mod report;
 mod synth;
@@ -29,5 +30,7 @@ fn _salespulse(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::PyParetoNBD>()?;
     m.add_class::<models::PyGammaGamma>()?;
     m.add_function(wrap_pyfunction!(models::rfm_summary, m)?)?;
+    m.add_function(wrap_pyfunction!(itemsets::frequent_itemsets, m)?)?;
+    m.add_function(wrap_pyfunction!(itemsets::association_rules, m)?)?;
     Ok(())
 }

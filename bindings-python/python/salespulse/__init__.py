@@ -12,7 +12,8 @@ as pandas DataFrames (``to="polars"`` or ``to="arrow"`` on request).
 
 Classes: :class:`Engine`, :class:`Config`, :class:`IngestReport`. Models that stand alone:
 :func:`rfm_summary` and the :class:`BetaGeo`, :class:`ModifiedBetaGeo`, :class:`ParetoNBD` and
-:class:`GammaGamma` customer models. Errors: :class:`Error` and its subclasses. Synthetic data:
+:class:`GammaGamma` customer models, :func:`frequent_itemsets` and :func:`association_rules`
+(as mlxtend's). Errors: :class:`Error` and its subclasses. Synthetic data:
 :mod:`salespulse.synth`.
 """
 
@@ -37,6 +38,8 @@ from ._salespulse import (
     ModifiedBetaGeo,
     ParetoNBD,
     __version__,
+    association_rules,
+    frequent_itemsets,
     rfm_summary,
 )
 from . import synth
@@ -50,6 +53,8 @@ __all__ = [
     "ModifiedBetaGeo",
     "ParetoNBD",
     "GammaGamma",
+    "frequent_itemsets",
+    "association_rules",
     "Error",
     "SchemaError",
     "ConfigError",

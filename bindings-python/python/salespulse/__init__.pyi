@@ -21,6 +21,8 @@ from ._salespulse import (
     ModifiedBetaGeo as ModifiedBetaGeo,
     ParetoNBD as ParetoNBD,
     __version__ as __version__,
+    association_rules as association_rules,
+    frequent_itemsets as frequent_itemsets,
     rfm_summary as rfm_summary,
 )
 
@@ -33,6 +35,8 @@ __all__ = [
     "ModifiedBetaGeo",
     "ParetoNBD",
     "GammaGamma",
+    "frequent_itemsets",
+    "association_rules",
     "Error",
     "SchemaError",
     "ConfigError",

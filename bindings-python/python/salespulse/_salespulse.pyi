@@ -296,6 +296,79 @@ def rfm_summary(
             or a bad freq or date.
     """
 
+#: A rule metric, as mlxtend 0.25 names them.
+Metric = Literal[
+    "antecedent support",
+    "consequent support",
+    "support",
+    "confidence",
+    "lift",
+    "representativity",
+    "leverage",
+    "conviction",
+    "zhangs_metric",
+    "jaccard",
+    "certainty",
+    "kulczynski",
+]
+
+def frequent_itemsets(
+    baskets: Any,
+    min_support: float,
+    max_len: Optional[int] = None,
+    *,
+    basket_col: Union[str, Sequence[str], None] = None,
+    item_col: str = "item",
+    to: To = "pandas",
+) -> Any:
+    """Every itemset in at least ``min_support`` of the baskets, as mlxtend 0.25's ``fpgrowth``
+    (same itemsets, same supports).
+
+    Args:
+        baskets: a table of (basket, item) rows (pandas or polars DataFrame, pyarrow Table), or
+            a list of item lists, one per basket (items str or int).
+        min_support: the least share of baskets an itemset must appear in, in (0, 1].
+        max_len: the most items in an itemset; None for no limit.
+        basket_col: for a table, the basket column or a list of columns that name a basket
+            together, e.g. ``["Member_number", "Date"]`` (default "basket_id").
+        item_col: for a table, the item column (default "item").
+        to: "pandas" (default), "polars" or "arrow".
+
+    Returns:
+        ``support`` (float) and ``itemsets`` (frozensets in pandas, lists otherwise), ordered by
+        length, support (highest first) and labels.
+
+    Raises:
+        InvalidArgumentError: min_support outside (0, 1], max_len 0, a basket that is not a list.
+        SchemaError: the table lacks a named column.
+    """
+
+def association_rules(
+    itemsets: Any,
+    metric: Metric = "confidence",
+    min_threshold: float = 0.8,
+    *,
+    to: To = "pandas",
+) -> Any:
+    """Association rules from the table ``frequent_itemsets`` returned, as mlxtend 0.25's
+    ``association_rules`` (same rules, same metric columns).
+
+    Args:
+        itemsets: the itemsets table (``support`` and ``itemsets``), unfiltered.
+        metric: the metric a rule must reach (mlxtend's names).
+        min_threshold: its least value (default 0.8).
+        to: "pandas" (default), "polars" or "arrow".
+
+    Returns:
+        antecedents, consequents (frozensets in pandas, lists otherwise), antecedent support,
+        consequent support, support, confidence, lift, representativity, leverage, conviction
+        (inf when confidence is 1), zhangs_metric, jaccard, certainty, kulczynski.
+
+    Raises:
+        InvalidArgumentError: an unknown metric, a NaN threshold, missing subset supports.
+        SchemaError: the table lacks ``support`` or ``itemsets``.
+    """
+
 class BetaGeo:
     """The BG/NBD model (Fader, Hardie & Lee 2005). Matches lifetimes' ``BetaGeoFitter``.
 
