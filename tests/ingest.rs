@@ -291,3 +291,34 @@ fn master_and_deal_rows_are_checked_too() {
         "a Won stage closes the deal as won"
     );
 }
+
+#[test]
+fn a_batch_bigger_than_a_staging_chunk_stores_the_same_state_as_small_shuffled_batches() {
+    // Accepted lines are stored 131,072 at a time; 400 customers give about 150,000 lines, so
+    // the big batch crosses a chunk boundary, and customers' lines fall on both sides of it.
+    let data = salespulse::synth::distributor(400, 2, 7);
+    assert!(data.orders.len() > 140_000, "{} lines", data.orders.len());
+    let mut whole = engine();
+    let report = whole.ingest_order_rows(&data.orders);
+    assert_eq!(report.accepted, data.orders.len(), "{report}");
+
+    let mut shuffled = data.orders.clone();
+    // A fixed permutation: reversed, then interleaved by stride.
+    shuffled.reverse();
+    let stride = 7;
+    let shuffled: Vec<OrderLine> = (0..stride)
+        .flat_map(|k| shuffled.iter().skip(k).step_by(stride).cloned())
+        .collect();
+    let mut parts = engine();
+    for batch in shuffled.chunks(9_973) {
+        parts.ingest_order_rows(batch);
+    }
+    assert_eq!(whole.state().canonical(), parts.state().canonical());
+    let stored: usize = whole
+        .state()
+        .customers()
+        .flat_map(|(_, c)| c.pairs())
+        .map(|h| h.lines().len())
+        .sum();
+    assert_eq!(stored, data.orders.len(), "every line is in a history");
+}

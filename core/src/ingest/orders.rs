@@ -13,7 +13,7 @@ use crate::day::Day;
 use crate::error::Result;
 use crate::ids::{CustomerId, OrderId, ProductId, RepId};
 use crate::model::OrderLine;
-use crate::state::{LineKey, Purchase, State, MAX_LINE_NO};
+use crate::state::{AcceptedLine, LineKey, StagedLines, State, MAX_LINE_NO};
 use crate::table::{Batch, Mapping};
 use std::borrow::Cow;
 
@@ -70,6 +70,7 @@ pub(crate) fn ingest_orders(
     let [line_no, list, rep, currency] = [6, 7, 8, 9].map(|i| cols[i]);
     let rows = batch.len();
     let mut report = IngestReport::default();
+    let mut staged = StagedLines::default();
     for row in 0..rows {
         let cells = (|| -> Result<OrderCells<'_>, RowError> {
             Ok(OrderCells {
@@ -85,9 +86,9 @@ pub(crate) fn ingest_orders(
                 currency: optional(currency, row, "currency", text_cell)?,
             })
         })();
-        land(state, config, cells, row, &mut report);
+        land(state, config, cells, row, &mut staged, &mut report);
     }
-    finish_batch(state, rows);
+    staged.store(state);
     Ok(report)
 }
 
@@ -99,6 +100,7 @@ pub(crate) fn ingest_order_rows(
     reader: &DateReader,
 ) -> IngestReport {
     let mut report = IngestReport::default();
+    let mut staged = StagedLines::default();
     for (row, line) in lines.iter().enumerate() {
         let cells = (|| -> Result<OrderCells<'_>, RowError> {
             Ok(OrderCells {
@@ -117,9 +119,9 @@ pub(crate) fn ingest_order_rows(
                 currency: line.currency.as_deref().map(Cow::Borrowed),
             })
         })();
-        land(state, config, cells, row, &mut report);
+        land(state, config, cells, row, &mut staged, &mut report);
     }
-    finish_batch(state, lines.len());
+    staged.store(state);
     report
 }
 
@@ -132,24 +134,16 @@ fn land(
     config: &Config,
     cells: Result<OrderCells<'_>, RowError>,
     row: usize,
+    staged: &mut StagedLines,
     report: &mut IngestReport,
 ) {
     match cells
         .and_then(|c| check(&c).map(|line| (c, line)))
-        .and_then(|(c, line)| store(state, config, c, line))
+        .and_then(|(c, line)| take(state, config, c, line, staged))
     {
         Ok(Landed::New) => report.accepted += 1,
         Ok(Landed::Duplicate) => report.duplicates += 1,
         Err((column, reason)) => report.reject(row, column, reason),
-    }
-}
-
-/// Big batches end with a trim of the histories (spare capacity left by growth); small
-/// (streaming) ones skip it, since trimming after every line would reallocate on every append.
-fn finish_batch(state: &mut State, rows: usize) {
-    const TRIM_FROM_ROWS: usize = 4096;
-    if rows >= TRIM_FROM_ROWS {
-        state.trim();
     }
 }
 
@@ -217,11 +211,13 @@ fn check(c: &OrderCells<'_>) -> Result<Option<u32>, RowError> {
     }
 }
 
-fn store(
+/// Claims the line's order and key, and stages the line when it is new.
+fn take(
     state: &mut State,
     config: &Config,
     c: OrderCells<'_>,
     line_no: Option<u32>,
+    staged: &mut StagedLines,
 ) -> Result<Landed, RowError> {
     check_currency(state, config, c.currency.as_deref())?;
     let customer = customer_of(state, &c.customer)?;
@@ -234,7 +230,7 @@ fn store(
             OrderId(*id)
         }
     };
-    let owner = state.claim_order(order, customer, c.day);
+    let (owner, new_order) = state.claim_order(order, customer, c.day);
     if owner != customer {
         return Err((
             "customer_id",
@@ -250,31 +246,20 @@ fn store(
     if !state.line_keys.insert(order, key) {
         return Ok(Landed::Duplicate);
     }
-    add_line(state, customer, product, rep, &c);
+    staged.push(
+        state,
+        AcceptedLine {
+            customer,
+            product,
+            rep,
+            day: c.day,
+            quantity: c.quantity,
+            net: c.net,
+            list: c.list,
+            new_order,
+        },
+    );
     Ok(Landed::New)
-}
-
-fn add_line(
-    state: &mut State,
-    customer: CustomerId,
-    product: ProductId,
-    rep: Option<RepId>,
-    c: &OrderCells<'_>,
-) {
-    let purchase = Purchase {
-        day: c.day,
-        quantity: c.quantity as f32,
-        net: c.net as f32,
-        list: c.list.map(|l| l as f32),
-    };
-    let cust = &mut state.customers[customer.index()];
-    let new_pair = cust.add_line(product, purchase, c.net, c.quantity);
-    if let Some(rep) = rep {
-        cust.note_order_rep(c.day, rep);
-    }
-    let prod = &mut state.products[product.index()];
-    prod.totals.add_line(c.day, c.net, c.quantity);
-    prod.customers += u32::from(new_pair);
 }
 
 fn check_currency(

@@ -125,19 +125,33 @@ impl CustomerState {
         net: f64,
         quantity: f64,
     ) -> bool {
-        self.totals.add_line(purchase.day, net, quantity);
-        match self.pairs.binary_search_by_key(&product, |h| h.product) {
-            Ok(i) => {
-                self.pairs[i].insert(purchase);
-                false
-            }
+        self.add_lines(product, std::iter::once((purchase, net, quantity)))
+            .0
+    }
+
+    /// Stores lines of one product, each with its exact net amount and quantity; returns
+    /// whether the pair is new and the lines' totals. The history grows once for all of them.
+    pub fn add_lines(
+        &mut self,
+        product: ProductId,
+        lines: impl ExactSizeIterator<Item = (Purchase, f64, f64)>,
+    ) -> (bool, Totals) {
+        let (at, new_pair) = match self.pairs.binary_search_by_key(&product, |h| h.product) {
+            Ok(i) => (i, false),
             Err(i) => {
-                let mut history = PairHistory::new(product);
-                history.insert(purchase);
-                self.pairs.insert(i, history);
-                true
+                self.pairs.insert(i, PairHistory::new(product));
+                (i, true)
             }
+        };
+        let history = &mut self.pairs[at];
+        history.reserve(lines.len());
+        let mut added = Totals::default();
+        for (purchase, net, quantity) in lines {
+            added.add_line(purchase.day, net, quantity);
+            history.insert(purchase);
         }
+        self.totals.absorb(&added);
+        (new_pair, added)
     }
 
     /// Notes the rep named on a line.

@@ -75,6 +75,18 @@ impl PairHistory {
         self.lines.insert(at, purchase);
     }
 
+    /// Makes room for `additional` lines, plus a quarter of the new length as slack: spare
+    /// capacity stays within what [`PairHistory::trim`] tolerates (memory per line near 20
+    /// bytes), and growth stays geometric, so a stream of small batches appends in amortised
+    /// O(1).
+    pub fn reserve(&mut self, additional: usize) {
+        let len = self.lines.len();
+        if self.lines.capacity() - len < additional {
+            let needed = len + additional;
+            self.lines.reserve_exact(needed + needed / 4 - len);
+        }
+    }
+
     /// Lines on or before `day` (the history as it was known that day).
     pub fn until(&self, day: Day) -> &[Purchase] {
         let end = self.lines.partition_point(|p| p.day <= day);

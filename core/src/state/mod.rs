@@ -13,6 +13,7 @@ mod history;
 mod line_keys;
 mod merge;
 mod product;
+mod staging;
 mod validate;
 
 pub use customer::{CustomerMaster, CustomerState, Totals};
@@ -21,6 +22,7 @@ pub use fixed::Fixed;
 pub use history::{PairHistory, Purchase};
 pub use line_keys::{LineKey, LineKeys, MAX_LINE_NO};
 pub use product::{ProductState, RepState};
+pub(crate) use staging::{AcceptedLine, StagedLines};
 
 use crate::day::Day;
 use crate::ids::{CustomerId, DealId, Interner, LabelId, OrderId, ProductId, RepId};
@@ -131,24 +133,24 @@ impl State {
     }
 
     /// Gives an order to `customer` (on its first line) and returns the customer it belongs to,
-    /// which differs from `customer` when a line names the wrong one.
+    /// which differs from `customer` when a line names the wrong one, and whether this line
+    /// claimed it (the caller counts the customer's new order).
     pub(crate) fn claim_order(
         &mut self,
         order: OrderId,
         customer: CustomerId,
         day: Day,
-    ) -> CustomerId {
+    ) -> (CustomerId, bool) {
         match &mut self.orders[order.index()] {
             Some(info) => {
                 if info.customer == customer {
                     info.day = info.day.min(day);
                 }
-                info.customer
+                (info.customer, false)
             }
             slot @ None => {
                 *slot = Some(OrderInfo { customer, day });
-                self.customers[customer.index()].orders += 1;
-                customer
+                (customer, true)
             }
         }
     }
