@@ -404,6 +404,36 @@ export declare class ParetoNBD {
 }
 
 /**
+ * Association rules from frequent itemsets, as mlxtend 0.25's `association_rules` (same
+ * rules, same metrics).
+ *
+ * `itemsets` is what `frequentItemsets` returned (rows `{support, itemsets}` or Arrow IPC
+ * bytes), unfiltered: every subset's support is needed. `metric` (default `'confidence'`) is
+ * one of mlxtend's names — `'antecedent support'`, `'consequent support'`, `'support'`,
+ * `'confidence'`, `'lift'`, `'representativity'`, `'leverage'`, `'conviction'`,
+ * `'zhangs_metric'`, `'jaccard'`, `'certainty'`, `'kulczynski'` — or its camelCase row key;
+ * `minThreshold` (default 0.8) its least value.
+ *
+ * Returns one row per rule: `antecedents`, `consequents` (arrays of strings), then
+ * `antecedentSupport`, `consequentSupport`, `support`, `confidence`, `lift`,
+ * `representativity`, `leverage`, `conviction` (`Infinity` when confidence is 1),
+ * `zhangsMetric`, `jaccard`, `certainty`, `kulczynski`; `{format: 'arrow'}` gives Arrow IPC
+ * bytes with mlxtend's column names. Throws an `InvalidArgumentError` for an unknown metric
+ * (listing them), a NaN threshold, or itemsets whose subsets are missing.
+ *
+ * ```js
+ * const rules = associationRules(frequentItemsets(baskets, 0.01), 'lift', 1.2)
+ * ```
+ */
+export declare function associationRules(itemsets: Array<{ support: number, itemsets: string[] }> | Uint8Array, metric?: 'antecedent support' | 'consequent support' | 'support' | 'confidence' | 'lift' | 'representativity' | 'leverage' | 'conviction' | 'zhangs_metric' | 'jaccard' | 'certainty' | 'kulczynski' | 'antecedentSupport' | 'consequentSupport' | 'zhangsMetric' | null, minThreshold?: number | undefined | null, options?: AssociationRulesOptions): Array<Record<string, unknown>> | Buffer
+
+/** How `associationRules` answers. */
+export interface AssociationRulesOptions {
+  /** `'rows'` (the default) or `'arrow'` (Arrow IPC bytes, mlxtend's column names). */
+  format?: 'rows' | 'arrow'
+}
+
+/**
  * BG/NBD or MBG/NBD parameters: purchase rates ~ Gamma(r, alpha) (alpha in the data's time
  * unit), dropout probabilities ~ Beta(a, b).
  */
@@ -502,6 +532,42 @@ export interface EngineConfig {
   stages?: Array<string>
   /** Detection thresholds. */
   thresholds?: ThresholdsConfig
+}
+
+/**
+ * Every itemset in at least `minSupport` of the baskets, as mlxtend 0.25's `fpgrowth` (same
+ * itemsets, same supports).
+ *
+ * `baskets` is an array of item arrays (one per basket; items strings or numbers), an array of
+ * row objects with a basket key and an item key (`options.basketCol`, default `'basketId'`,
+ * may be an array of keys that name a basket together, such as `['member', 'date']`;
+ * `options.itemCol`, default `'item'`), or a Buffer / Uint8Array of Arrow IPC bytes of such a
+ * table. `minSupport` is the least share of baskets, in (0, 1]; `maxLen` the most items in an
+ * itemset (`null` or omitted: no limit).
+ *
+ * Returns rows `{support, itemsets}` (itemsets as arrays of strings, sorted), ordered by length,
+ * support (highest first) and labels; `{format: 'arrow'}` gives Arrow IPC bytes. Throws an
+ * `InvalidArgumentError` for minSupport outside (0, 1], maxLen 0 or a malformed basket, a
+ * `SchemaError` for a missing key.
+ *
+ * ```js
+ * const sets = frequentItemsets([['tea', 'milk'], ['tea']], 0.5)
+ * // [{ support: 1, itemsets: ['tea'] }, { support: 0.5, itemsets: ['milk'] }, ...]
+ * ```
+ */
+export declare function frequentItemsets(baskets: string[][] | Array<Record<string, unknown>> | Uint8Array, minSupport: number, maxLen?: number | undefined | null, options?: FrequentItemsetsOptions): Array<{ support: number, itemsets: string[] }> | Buffer
+
+/** How `frequentItemsets` reads a table of rows and how it answers. */
+export interface FrequentItemsetsOptions {
+  /**
+   * For a table: the key naming the basket, or keys that do together (e.g.
+   * `['memberNumber', 'date']`); default `'basketId'`.
+   */
+  basketCol?: string | string[]
+  /** For a table: the key of the item (default `'item'`). */
+  itemCol?: string
+  /** `'rows'` (the default) or `'arrow'` (Arrow IPC bytes). */
+  format?: 'rows' | 'arrow'
 }
 
 /**

@@ -840,5 +840,7 @@ module.exports.Engine = nativeBinding.Engine
 module.exports.GammaGamma = nativeBinding.GammaGamma
 module.exports.ModifiedBetaGeo = nativeBinding.ModifiedBetaGeo
 module.exports.ParetoNBD = nativeBinding.ParetoNBD
+module.exports.associationRules = nativeBinding.associationRules
+module.exports.frequentItemsets = nativeBinding.frequentItemsets
 module.exports.rfmSummary = nativeBinding.rfmSummary
 module.exports.synth = nativeBinding.synth

@@ -8,6 +8,7 @@
 //! - [`synth`]: `synth.distributor(...)`, the synthetic distributor's tables.
 //! - [`models`]: the models that stand alone: `rfmSummary` and the `BetaGeo`,
 //!   `ModifiedBetaGeo`, `ParetoNBD` and `GammaGamma` classes.
+//! - [`itemsets`]: `frequentItemsets` and `associationRules` (as mlxtend's).
 //! - [`input`] / [`output`]: format conversion; [`error`]: core errors as JS `Error`s with `code`.
 #![deny(clippy::all)]
 
@@ -17,6 +18,7 @@ extern crate napi_derive;
 pub mod engine;
 pub mod error;
 pub mod input;
+pub mod itemsets;
 pub mod models;
 pub mod output;
 pub mod synth;
