@@ -36,7 +36,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GROCERIES = ROOT.parent / "shared" / "data" / "groceries-kaggle" / "Groceries_dataset.csv"
+GROCERIES = (
+    ROOT.parent / "shared" / "data" / "groceries-kaggle" / "Groceries_dataset.csv"
+)
 MIN_CONFIDENCE = 0.1
 
 
@@ -78,13 +80,21 @@ def mlxtend_side(runs, min_support):
     rows = pd.read_csv(GROCERIES, dtype=str, keep_default_na=False)
 
     def onehot():
-        lists = rows.groupby(["Member_number", "Date"], sort=False)["itemDescription"].apply(list).tolist()
+        lists = (
+            rows.groupby(["Member_number", "Date"], sort=False)["itemDescription"]
+            .apply(list)
+            .tolist()
+        )
         encoder = TransactionEncoder()
-        return pd.DataFrame(encoder.fit(lists).transform(lists), columns=encoder.columns_)
+        return pd.DataFrame(
+            encoder.fit(lists).transform(lists), columns=encoder.columns_
+        )
 
     def mine(frame):
         sets = fpgrowth(frame, min_support=min_support, use_colnames=True)
-        return sets, association_rules(sets, metric="confidence", min_threshold=MIN_CONFIDENCE)
+        return sets, association_rules(
+            sets, metric="confidence", min_threshold=MIN_CONFIDENCE
+        )
 
     def pipeline():
         frame = onehot()
@@ -121,12 +131,16 @@ def mlxtend_side(runs, min_support):
 
 
 def run_json(cmd):
-    out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        cmd, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=7, help="runs per timing (median)")
     parser.add_argument("--min-support", type=float, default=0.001)
     parser.add_argument("--side", choices=["mlxtend"], help=argparse.SUPPRESS)
@@ -135,14 +149,48 @@ def main():
         mlxtend_side(args.runs, args.min_support)
         return 0
 
-    build = ["cargo", "build", "--quiet", "--release", "-p", "salespulse", "--example", "itemsets_timing"]
+    build = [
+        "cargo",
+        "build",
+        "--quiet",
+        "--release",
+        "-p",
+        "salespulse",
+        "--example",
+        "itemsets_timing",
+    ]
     subprocess.run(build, cwd=ROOT, check=True)
     ours = run_json(
-        ["cargo", "run", "--quiet", "--release", "-p", "salespulse", "--example", "itemsets_timing", "--", str(GROCERIES), str(args.min_support)]
+        [
+            "cargo",
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "salespulse",
+            "--example",
+            "itemsets_timing",
+            "--",
+            str(GROCERIES),
+            str(args.min_support),
+        ]
     )
-    theirs = run_json([sys.executable, __file__, "--side", "mlxtend", "--runs", str(args.runs), "--min-support", str(args.min_support)])
+    theirs = run_json(
+        [
+            sys.executable,
+            __file__,
+            "--side",
+            "mlxtend",
+            "--runs",
+            str(args.runs),
+            "--min-support",
+            str(args.min_support),
+        ]
+    )
     same = all(ours[k] == theirs[k] for k in ("baskets", "itemsets", "rules"))
-    print(f"groceries: {ours['baskets']:,} baskets, {ours['itemsets']} itemsets, {ours['rules']} rules (same counts: {same})")
+    print(
+        f"groceries: {ours['baskets']:,} baskets, {ours['itemsets']} itemsets, {ours['rules']} rules (same counts: {same})"
+    )
     print(f"{'':34} {'mlxtend':>12} {'salespulse':>12} {'ratio':>9}")
     for name, key, unit, scale in [
         ("time, baskets + itemsets + rules", "total_ms", "ms", 1),

@@ -121,8 +121,14 @@ fn itemsets_equal_mlxtend_fpgrowth() {
         .map(|(labels, s)| (joined(labels), s.expect("support")))
         .collect();
     assert_eq!(actual.len(), sets.len(), "an itemset appears twice");
-    let missing: Vec<&String> = expected.keys().filter(|k| !actual.contains_key(*k)).collect();
-    let extra: Vec<&String> = actual.keys().filter(|k| !expected.contains_key(*k)).collect();
+    let missing: Vec<&String> = expected
+        .keys()
+        .filter(|k| !actual.contains_key(*k))
+        .collect();
+    let extra: Vec<&String> = actual
+        .keys()
+        .filter(|k| !expected.contains_key(*k))
+        .collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
         "missing {missing:?}, extra {extra:?}"
@@ -141,7 +147,12 @@ fn rules_equal_mlxtend_association_rules() {
     let table = fixture("groceries_rules.csv");
     let expected: BTreeMap<(String, String), Vec<f64>> = table
         .iter()
-        .map(|r| ((r[0].clone(), r[1].clone()), r[2..].iter().map(|v| number(v)).collect()))
+        .map(|r| {
+            (
+                (r[0].clone(), r[1].clone()),
+                r[2..].iter().map(|v| number(v)).collect(),
+            )
+        })
         .collect();
     let names: Vec<&str> = rules.columns.iter().map(|(n, _)| n.as_str()).collect();
     let mut wanted = vec!["antecedents", "consequents"];

@@ -65,8 +65,12 @@ fn answer(env: &Env, frame: &Frame, format: Format) -> Result<Unknown<'static>, 
 
 /// Whether `baskets` is an array whose first element is an array (lists of items).
 fn is_list_of_lists(js: Js, value: sys::napi_value) -> Result<bool, Fail> {
-    if !js.is_array(value)? || js.array_len(value)? == 0 {
-        return Ok(js.is_array(value)?);
+    if !js.is_array(value)? {
+        return Ok(false);
+    }
+    // An empty array is an empty list of baskets.
+    if js.array_len(value)? == 0 {
+        return Ok(true);
     }
     js.is_array(js.element(value, 0)?)
 }

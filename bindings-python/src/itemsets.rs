@@ -42,7 +42,7 @@ fn item_label(item: &Bound<'_, PyAny>) -> PyResult<String> {
         return s.extract::<String>();
     }
     if item.is_instance_of::<PyInt>() {
-        return Ok(item.str()?.extract::<String>()?);
+        return item.str()?.extract::<String>();
     }
     Err(invalid(
         item.py(),

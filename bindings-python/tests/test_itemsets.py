@@ -10,13 +10,14 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
-
 import salespulse
 from salespulse import InvalidArgumentError, SchemaError
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "itemsets"
-GROCERIES = REPO.parent / "shared" / "data" / "groceries-kaggle" / "Groceries_dataset.csv"
+GROCERIES = (
+    REPO.parent / "shared" / "data" / "groceries-kaggle" / "Groceries_dataset.csv"
+)
 
 METRICS = [
     "antecedent support",
@@ -71,7 +72,9 @@ def test_table_input_with_basket_columns_and_int_items():
             "sku": [10, 20, 10, 20, 10],
         }
     )
-    sets = salespulse.frequent_itemsets(table, 0.6, basket_col=["member", "day"], item_col="sku")
+    sets = salespulse.frequent_itemsets(
+        table, 0.6, basket_col=["member", "day"], item_col="sku"
+    )
     assert as_dict(sets) == {
         frozenset({"10"}): 1.0,
         frozenset({"20"}): pytest.approx(2 / 3),
@@ -92,7 +95,9 @@ def test_max_len_and_polars_and_arrow_outputs():
     assert isinstance(arrow, pa.Table)
     # Polars and Arrow tables go back in as they are.
     for sets in (polars, arrow):
-        rules = salespulse.association_rules(sets, metric="lift", min_threshold=0.0, to="polars")
+        rules = salespulse.association_rules(
+            sets, metric="lift", min_threshold=0.0, to="polars"
+        )
         assert rules.height == 12
 
 
@@ -100,7 +105,11 @@ def test_empty_inputs():
     sets = salespulse.frequent_itemsets([], 0.5)
     assert len(sets) == 0 and list(sets.columns) == ["support", "itemsets"]
     rules = salespulse.association_rules(sets)
-    assert len(rules) == 0 and list(rules.columns) == ["antecedents", "consequents", *METRICS]
+    assert len(rules) == 0 and list(rules.columns) == [
+        "antecedents",
+        "consequents",
+        *METRICS,
+    ]
 
 
 def test_bad_arguments_raise_typed_errors():
@@ -118,7 +127,9 @@ def test_bad_arguments_raise_typed_errors():
     with pytest.raises(InvalidArgumentError, match="kulczynski"):
         salespulse.association_rules(sets, metric="Lift")
     with pytest.raises(InvalidArgumentError, match="missing"):
-        salespulse.association_rules(sets[sets["itemsets"].map(len) > 1], min_threshold=0.0)
+        salespulse.association_rules(
+            sets[sets["itemsets"].map(len) > 1], min_threshold=0.0
+        )
     with pytest.raises(SchemaError, match="itemsets"):
         salespulse.association_rules(pd.DataFrame({"support": [0.5]}))
 
@@ -131,7 +142,9 @@ def joined(items) -> str:
     return "|".join(sorted(items))
 
 
-@pytest.mark.skipif(not GROCERIES.exists(), reason="needs ../shared/data/groceries-kaggle")
+@pytest.mark.skipif(
+    not GROCERIES.exists(), reason="needs ../shared/data/groceries-kaggle"
+)
 def test_groceries_equal_mlxtend_fixture():
     rows = pd.read_csv(GROCERIES)
     sets = salespulse.frequent_itemsets(
@@ -143,8 +156,13 @@ def test_groceries_equal_mlxtend_fixture():
     }
     rules = salespulse.association_rules(sets, metric="confidence", min_threshold=0.1)
     expected = read_fixture("groceries_rules.csv")
-    expected.index = [(a, c) for a, c in zip(expected["antecedents"], expected["consequents"])]
-    rules.index = [(joined(a), joined(c)) for a, c in zip(rules["antecedents"], rules["consequents"])]
+    expected.index = [
+        (a, c) for a, c in zip(expected["antecedents"], expected["consequents"])
+    ]
+    rules.index = [
+        (joined(a), joined(c))
+        for a, c in zip(rules["antecedents"], rules["consequents"])
+    ]
     assert sorted(rules.index) == sorted(expected.index)
     for metric in METRICS:
         ours = rules[metric].loc[expected.index].to_numpy()

@@ -42,7 +42,9 @@ def itemsets_table(itemsets: Any) -> Any:
     sets = [sorted(str(item) for item in items) for items in itemsets["itemsets"]]
     return pa.table(
         {
-            "support": pa.array(itemsets["support"].to_numpy(dtype="float64"), type=pa.float64()),
+            "support": pa.array(
+                itemsets["support"].to_numpy(dtype="float64"), type=pa.float64()
+            ),
             "itemsets": pa.array(sets, type=pa.list_(pa.string())),
         }
     )
