@@ -3,7 +3,7 @@
 Usage, from the repository root, with a Python that has mlxtend 0.25 and pandas (see
 tests/fixtures/itemsets/make_mlxtend_fixture.py for the environment):
 
-    python benches/itemsets_vs_mlxtend.py [--runs 7] [--min-support 0.001]
+    python benches/itemsets_vs_mlxtend.py [--runs 7] [--rounds 3] [--min-support 0.001]
 
 Both sides do the same work on the Kaggle groceries file (14,963 member x day baskets, 167
 items): baskets from the (member, date, item) rows already in memory, frequent itemsets at
@@ -24,7 +24,9 @@ libraries or input rows):
 
 Times are medians of --runs full runs (baskets + itemsets + rules) after the measured one; the
 "mining" row leaves out building the baskets (mlxtend: fpgrowth + association_rules on the
-ready one-hot DataFrame; ours: the same on the ready Baskets).
+ready one-hot DataFrame; ours: the same on the ready Baskets). The two sides run alternately
+for --rounds rounds, because the load of a shared machine changes between them; the table
+shows the median of the rounds and each round's ratio.
 """
 
 import argparse
@@ -137,29 +139,16 @@ def run_json(cmd):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--runs", type=int, default=7, help="runs per timing (median)")
-    parser.add_argument("--min-support", type=float, default=0.001)
-    parser.add_argument("--side", choices=["mlxtend"], help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.side == "mlxtend":
-        mlxtend_side(args.runs, args.min_support)
-        return 0
+ROWS = [
+    ("time, baskets + itemsets + rules", "total_ms", "ms", 1),
+    ("time, itemsets + rules (mining)", "mine_and_rules_ms", "ms", 1),
+    ("peak RSS above baseline", "rss_peak_above_base_bytes", "MiB", 2**20),
+    ("peak heap above baseline", "heap_peak_bytes", "MiB", 2**20),
+]
 
-    build = [
-        "cargo",
-        "build",
-        "--quiet",
-        "--release",
-        "-p",
-        "salespulse",
-        "--example",
-        "itemsets_timing",
-    ]
-    subprocess.run(build, cwd=ROOT, check=True)
+
+def one_round(args):
+    """Ours, then mlxtend, each in a fresh process."""
     ours = run_json(
         [
             "cargo",
@@ -187,21 +176,51 @@ def main():
             str(args.min_support),
         ]
     )
-    same = all(ours[k] == theirs[k] for k in ("baskets", "itemsets", "rules"))
-    print(
-        f"groceries: {ours['baskets']:,} baskets, {ours['itemsets']} itemsets, {ours['rules']} rules (same counts: {same})"
+    return ours, theirs
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    print(f"{'':34} {'mlxtend':>12} {'salespulse':>12} {'ratio':>9}")
-    for name, key, unit, scale in [
-        ("time, baskets + itemsets + rules", "total_ms", "ms", 1),
-        ("time, itemsets + rules (mining)", "mine_and_rules_ms", "ms", 1),
-        ("peak RSS above baseline", "rss_peak_above_base_bytes", "MiB", 2**20),
-        ("peak heap above baseline", "heap_peak_bytes", "MiB", 2**20),
-    ]:
-        a, b = theirs[key] / scale, ours[key] / scale
+    parser.add_argument("--runs", type=int, default=7, help="runs per timing (median)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="alternating rounds of both sides (the machine's load changes between them)",
+    )
+    parser.add_argument("--min-support", type=float, default=0.001)
+    parser.add_argument("--side", choices=["mlxtend"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.side == "mlxtend":
+        mlxtend_side(args.runs, args.min_support)
+        return 0
+
+    build = ["cargo", "build", "--quiet", "--release", "-p", "salespulse"]
+    subprocess.run([*build, "--example", "itemsets_timing"], cwd=ROOT, check=True)
+    rounds = [one_round(args) for _ in range(args.rounds)]
+    ours = rounds[0][0]
+    same = all(
+        o[k] == t[k] for o, t in rounds for k in ("baskets", "itemsets", "rules")
+    )
+    print(
+        f"groceries: {ours['baskets']:,} baskets, {ours['itemsets']} itemsets, "
+        f"{ours['rules']} rules (same counts on both sides: {same}); {args.rounds} rounds"
+    )
+    print(
+        f"{'median of rounds':34} {'mlxtend':>12} {'salespulse':>12} {'ratio':>9}"
+        "  ratio per round"
+    )
+    for name, key, unit, scale in ROWS:
+        a = statistics.median(t[key] for _, t in rounds) / scale
+        b = statistics.median(o[key] for o, _ in rounds) / scale
+        per_round = ", ".join(
+            f"{t[key] / o[key]:.0f}x" if o[key] > 0 else "n/a" for o, t in rounds
+        )
         ratio = f"{a / b:8.0f}x" if b > 0 else "      n/a"
-        print(f"{name:34} {a:9.2f} {unit:>3} {b:8.2f} {unit:>3} {ratio}")
-    print(json.dumps({"mlxtend": theirs, "salespulse": ours}))
+        print(f"{name:34} {a:9.2f} {unit:>3} {b:8.2f} {unit:>3} {ratio}  {per_round}")
+    print(json.dumps([{"mlxtend": t, "salespulse": o} for o, t in rounds]))
     return 0 if same else 1
 
 

@@ -14,10 +14,10 @@ use crate::error::{Error, Result};
 use crate::ids::Interner;
 use crate::table::{Batch, Cell, Column};
 use hashbrown::HashTable;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxBuildHasher;
 use smallvec::SmallVec;
 use std::fmt::Write as _;
-use std::hash::{BuildHasher, Hash};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 /// Transactions as sets of interned items.
 ///
@@ -159,17 +159,22 @@ impl Baskets {
                     .into(),
             ));
         }
-        let rows = parts.iter().map(Batch::len).sum();
-        let mut reader = PairReader::new(columns.basket.len(), rows);
+        let mut keys = Vec::with_capacity(parts.len());
+        let mut items = Vec::with_capacity(parts.len());
         for part in parts {
             part.check_lengths().map_err(Error::Schema)?;
-            let keys = columns
+            let part_keys = columns
                 .basket
                 .iter()
                 .map(|name| named(part, name))
                 .collect::<Result<SmallVec<[Column<'_>; 2]>>>()?;
-            let item = named(part, &columns.item)?;
-            reader.read(&keys, item);
+            keys.push(part_keys);
+            items.push(named(part, &columns.item)?);
+        }
+        let rows = parts.iter().map(Batch::len).sum();
+        let mut reader = PairReader::new(&keys, rows);
+        for (part, &item) in items.iter().enumerate() {
+            reader.read(part, item);
         }
         Ok(reader.finish())
     }
@@ -312,50 +317,67 @@ fn named<'a>(part: &Batch<'a>, name: &str) -> Result<Column<'a>> {
 
 /// Reads (basket key, item) rows of table parts into coded pairs.
 ///
-/// Each basket column's values are coded to dense numbers first (text through an interner,
-/// numbers by their bits), so a row costs hash lookups but no allocation once its values have
-/// been seen; a basket is the tuple of its columns' codes, kept in one flat vector.
-struct PairReader {
+/// A basket is known by its first row: the hash table holds basket numbers, hashed by the
+/// basket cells and compared with the cells of that first row, so a row costs one lookup for
+/// its basket (and one for its item label) and no allocation, and a basket costs its first
+/// row's position.
+struct PairReader<'k, 'a> {
+    /// The basket columns of each part.
+    keys: &'k [SmallVec<[Column<'a>; 2]>],
     labels: Interner,
-    key_columns: Vec<KeyCodes>,
-    baskets: BasketIndex,
+    /// (part, row) of each basket's first row.
+    first_rows: Vec<(u32, u32)>,
+    table: HashTable<u32>,
     pairs: Vec<(u32, u32)>,
     skipped: usize,
     scratch: String,
 }
 
-impl PairReader {
-    fn new(key_columns: usize, rows: usize) -> PairReader {
+impl<'k, 'a> PairReader<'k, 'a> {
+    fn new(keys: &'k [SmallVec<[Column<'a>; 2]>], rows: usize) -> Self {
         PairReader {
+            keys,
             labels: Interner::default(),
-            key_columns: (0..key_columns).map(|_| KeyCodes::default()).collect(),
-            baskets: BasketIndex::new(key_columns),
+            first_rows: Vec::new(),
+            table: HashTable::new(),
             pairs: Vec::with_capacity(rows),
             skipped: 0,
             scratch: String::new(),
         }
     }
 
-    fn read(&mut self, keys: &[Column<'_>], item: Column<'_>) {
-        let mut key: SmallVec<[u32; 2]> = SmallVec::new();
-        'rows: for row in 0..item.len() {
-            key.clear();
-            for (codes, column) in self.key_columns.iter_mut().zip(keys) {
-                match codes.code(column.cell(row)) {
-                    Some(code) => key.push(code),
-                    None => {
-                        self.skipped += 1;
-                        continue 'rows;
-                    }
-                }
-            }
+    fn read(&mut self, part: usize, item: Column<'_>) {
+        for row in 0..item.len() {
+            let Some(hash) = hash_cells(&self.keys[part], row) else {
+                self.skipped += 1;
+                continue;
+            };
             let Some(item) = self.item_id(item.cell(row)) else {
                 self.skipped += 1;
                 continue;
             };
-            let basket = self.baskets.number(&key);
+            let basket = self.basket_number(hash, part, row);
             self.pairs.push((basket, item));
         }
+    }
+
+    fn basket_number(&mut self, hash: u64, part: usize, row: usize) -> u32 {
+        let (keys, first_rows) = (self.keys, &self.first_rows);
+        let same = |&b: &u32| {
+            let (p, r) = first_rows[b as usize];
+            same_cells(&keys[p as usize], r as usize, &keys[part], row)
+        };
+        if let Some(&b) = self.table.find(hash, same) {
+            return b;
+        }
+        let b = self.first_rows.len() as u32;
+        self.first_rows.push((part as u32, row as u32));
+        let first_rows = &self.first_rows;
+        self.table.insert_unique(hash, b, |&b| {
+            let (p, r) = first_rows[b as usize];
+            hash_cells(&keys[p as usize], r as usize).unwrap_or(0)
+        });
+        b
     }
 
     /// The item id of a cell: its text, interned (`None` for a missing value).
@@ -369,8 +391,8 @@ impl PairReader {
     }
 
     fn finish(self) -> Baskets {
-        let count = self.baskets.len();
-        // The key codes and the basket index are dropped before the pairs are sorted out.
+        let count = self.first_rows.len();
+        // The basket index is dropped before the pairs are sorted out.
         let PairReader {
             labels,
             pairs,
@@ -381,46 +403,43 @@ impl PairReader {
     }
 }
 
-/// Basket numbers of code tuples of a fixed width, in order of first sight: the tuples in one
-/// flat vector, a hash table of numbers over it (about 4 bytes per code plus 5 per slot).
-struct BasketIndex {
-    width: usize,
-    keys: Vec<u32>,
-    table: HashTable<u32>,
+/// A basket key cell in a form that hashes and compares by value: -0.0 is 0.0; text and
+/// numbers never equal each other. `None` for a missing value (or NaN).
+#[derive(PartialEq, Hash)]
+enum KeyCell<'a> {
+    Text(&'a str),
+    Bits(u8, u64),
 }
 
-impl BasketIndex {
-    fn new(width: usize) -> BasketIndex {
-        BasketIndex {
-            width,
-            keys: Vec::new(),
-            table: HashTable::new(),
-        }
-    }
+fn key_cell(cell: Cell<'_>) -> Option<KeyCell<'_>> {
+    Some(match cell {
+        Cell::Null => return None,
+        Cell::Text(t) => KeyCell::Text(t),
+        Cell::Int(v) => KeyCell::Bits(0, v as u64),
+        Cell::Float(v) if v.is_nan() => return None,
+        Cell::Float(v) => KeyCell::Bits(1, (v + 0.0).to_bits()),
+        Cell::Bool(v) => KeyCell::Bits(2, v as u64),
+        Cell::Day(d) => KeyCell::Bits(3, d.0 as u64),
+        Cell::UtcMicros(v) => KeyCell::Bits(4, v as u64),
+        Cell::LocalMicros(v) => KeyCell::Bits(5, v as u64),
+        Cell::Interned(v) => KeyCell::Bits(6, v as u64),
+    })
+}
 
-    fn len(&self) -> usize {
-        self.table.len()
+/// The hash of a row's basket cells (`None` when one is missing).
+fn hash_cells(columns: &[Column<'_>], row: usize) -> Option<u64> {
+    let mut hasher = FxBuildHasher.build_hasher();
+    for column in columns {
+        key_cell(column.cell(row))?.hash(&mut hasher);
     }
+    Some(hasher.finish())
+}
 
-    fn key(&self, basket: u32) -> &[u32] {
-        let start = basket as usize * self.width;
-        &self.keys[start..start + self.width]
-    }
-
-    fn number(&mut self, key: &[u32]) -> u32 {
-        let hash = FxBuildHasher.hash_one(key);
-        if let Some(&b) = self.table.find(hash, |&b| self.key(b) == key) {
-            return b;
-        }
-        let b = self.table.len() as u32;
-        self.keys.extend_from_slice(key);
-        let (keys, width) = (&self.keys, self.width);
-        self.table.insert_unique(hash, b, |&b| {
-            let start = b as usize * width;
-            FxBuildHasher.hash_one(&keys[start..start + width])
-        });
-        b
-    }
+/// Whether two rows have the same basket cells.
+fn same_cells(a: &[Column<'_>], a_row: usize, b: &[Column<'_>], b_row: usize) -> bool {
+    a.iter()
+        .zip(b)
+        .all(|(x, y)| key_cell(x.cell(a_row)) == key_cell(y.cell(b_row)))
 }
 
 /// A cell as text (numbers as Rust prints them, days as ISO dates); `None` for a missing value.
@@ -437,35 +456,6 @@ fn write_cell(out: &mut String, cell: Cell<'_>) -> Option<()> {
         Cell::Interned(v) => write!(out, "#{v}"),
     };
     written.ok()
-}
-
-/// Dense codes for the values of one basket column.
-#[derive(Default)]
-struct KeyCodes {
-    text: Interner,
-    other: FxHashMap<(u8, u64), u32>,
-}
-
-impl KeyCodes {
-    /// The code of a cell (`None` for a missing value). Text and non-text values get disjoint
-    /// codes: text codes are even, others odd.
-    fn code(&mut self, cell: Cell<'_>) -> Option<u32> {
-        let (tag, bits) = match cell {
-            Cell::Null => return None,
-            Cell::Text(t) => return Some(self.text.intern(t) * 2),
-            Cell::Int(v) => (0, v as u64),
-            Cell::Float(v) if v.is_nan() => return None,
-            // -0.0 and 0.0 name the same basket.
-            Cell::Float(v) => (1, (v + 0.0).to_bits()),
-            Cell::Bool(v) => (2, v as u64),
-            Cell::Day(d) => (3, d.0 as u64),
-            Cell::UtcMicros(v) => (4, v as u64),
-            Cell::LocalMicros(v) => (5, v as u64),
-            Cell::Interned(v) => (6, v as u64),
-        };
-        let next = self.other.len() as u32;
-        Some(*self.other.entry((tag, bits)).or_insert(next) * 2 + 1)
-    }
 }
 
 #[cfg(test)]
@@ -524,9 +514,9 @@ mod tests {
             Cell::Float(-0.0),
             Cell::Float(0.0),
         ];
-        let mut codes = KeyCodes::default();
-        let c: Vec<_> = key.iter().map(|&k| codes.code(k)).collect();
-        assert_ne!(c[0], c[1]);
-        assert_eq!(c[2], c[3]);
+        let k: Vec<_> = key.iter().map(|&c| key_cell(c)).collect();
+        assert!(k[0] != k[1]);
+        assert!(k[2] == k[3]);
+        assert!(key_cell(Cell::Float(f64::NAN)).is_none());
     }
 }
