@@ -54,6 +54,15 @@ pub struct Thresholds {
     pub frequency_drop_ratio: f64,
     /// `customer_at_risk`: P(alive) below this flags a customer (default 0.001).
     pub at_risk_p_alive: f64,
+    /// `item_lapsed`: P(the pair stopped | its open gap) at or above this flags a regular pair
+    /// (default 0.99, chosen on the synthetic distributor for precision 0.8).
+    pub item_lapsed_probability: f64,
+    /// `variety_drop`: lapsed pairs must be at least this share of the customer's regular
+    /// items, and at least two (default 0.25).
+    pub variety_drop_share: f64,
+    /// `item_lapsed_across_similar`: the false-alarm rate of one scan over every segment and
+    /// product together (Bonferroni; default 0.001).
+    pub similar_lapse_alpha: f64,
 }
 
 impl Default for Thresholds {
@@ -64,6 +73,9 @@ impl Default for Thresholds {
             frequency_drop_alpha: 0.005,
             frequency_drop_ratio: 0.5,
             at_risk_p_alive: 0.001,
+            item_lapsed_probability: 0.99,
+            variety_drop_share: 0.25,
+            similar_lapse_alpha: 0.001,
         }
     }
 }
@@ -155,6 +167,13 @@ impl Config {
             ("frequency_drop_alpha", t.frequency_drop_alpha, 0.0..=0.5),
             ("frequency_drop_ratio", t.frequency_drop_ratio, 0.0..=1.0),
             ("at_risk_p_alive", t.at_risk_p_alive, 0.0..=1.0),
+            (
+                "item_lapsed_probability",
+                t.item_lapsed_probability,
+                0.5..=1.0,
+            ),
+            ("variety_drop_share", t.variety_drop_share, 0.0..=1.0),
+            ("similar_lapse_alpha", t.similar_lapse_alpha, 0.0..=0.5),
         ] {
             if !range.contains(&value) {
                 return Err(Error::Config(format!(

@@ -38,6 +38,8 @@ pub struct KindScore {
     pub median_delay_days: Option<f64>,
     /// False alarms by what the customer had instead: another planted kind, or "none".
     pub false_alarms_on: BTreeMap<String, usize>,
+    /// Each found label (an index into the labels given) with its delay in days.
+    pub detections: Vec<(usize, f64)>,
 }
 
 impl KindScore {
@@ -78,9 +80,27 @@ fn key_of(engine: &Engine, s: &Signal) -> Key {
     (s.kind, customer, product, segment)
 }
 
+/// The label kinds an alarm of `kind` can be true for. An item that stops at one customer
+/// because a competitor's substitute took it (a customer-level `item_lapsed_across_similar`
+/// label) is an item lapse at that customer too.
+fn label_kinds(kind: SignalKind) -> &'static [SignalKind] {
+    match kind {
+        SignalKind::ItemLapsed => &[SignalKind::ItemLapsed, SignalKind::ItemLapsedAcrossSimilar],
+        SignalKind::CustomerAtRisk => &[SignalKind::CustomerAtRisk],
+        SignalKind::FrequencyDrop => &[SignalKind::FrequencyDrop],
+        SignalKind::VarietyDrop => &[SignalKind::VarietyDrop],
+        SignalKind::ItemLapsedAcrossSimilar => &[SignalKind::ItemLapsedAcrossSimilar],
+        SignalKind::CrossSell => &[SignalKind::CrossSell],
+        SignalKind::SeasonalDue => &[SignalKind::SeasonalDue],
+        SignalKind::DiscountSpike => &[SignalKind::DiscountSpike],
+        SignalKind::DealStalled => &[SignalKind::DealStalled],
+        SignalKind::PipelineSlowdown => &[SignalKind::PipelineSlowdown],
+    }
+}
+
 fn label_matches(label: &Label, key: &Key) -> bool {
     let (kind, customer, product, segment) = key;
-    SignalKind::parse(label.kind) == Some(*kind)
+    SignalKind::parse(label.kind).is_some_and(|k| label_kinds(*kind).contains(&k))
         && label.customer_id == *customer
         && (product.is_none() || label.product_id == *product)
         && (customer.is_some() || label.segment == *segment)
@@ -128,10 +148,15 @@ fn score_kind(
     from: Day,
     to: Day,
 ) -> KindScore {
-    let labels: Vec<&Label> = all_labels
+    let kinds = label_kinds(kind);
+    let labels: Vec<(usize, &Label)> = all_labels
         .iter()
-        .filter(|l| SignalKind::parse(l.kind) == Some(kind))
-        .filter(|l| (from..=to).contains(&Day::from_date(l.start)))
+        .enumerate()
+        .filter(|(_, l)| SignalKind::parse(l.kind).is_some_and(|k| kinds.contains(&k)))
+        // Segment-level labels are found by segment-level alarms only.
+        .filter(|(_, l)| kind != SignalKind::ItemLapsed || l.customer_id.is_some())
+        .filter(|(_, l)| kind != SignalKind::ItemLapsedAcrossSimilar || l.customer_id.is_none())
+        .filter(|(_, l)| (from..=to).contains(&Day::from_date(l.start)))
         .collect();
     let mut score = KindScore {
         kind,
@@ -141,6 +166,7 @@ fn score_kind(
         true_alarms: 0,
         median_delay_days: None,
         false_alarms_on: BTreeMap::new(),
+        detections: Vec::new(),
     };
     let mut delays = Vec::new();
     let mut found = vec![false; labels.len()];
@@ -149,13 +175,19 @@ fn score_kind(
             score.alarms += 1;
             let hit = labels
                 .iter()
-                .position(|l| label_matches(l, key) && Day::from_date(l.start) <= day);
-            if let Some(i) = hit {
+                .position(|(_, l)| label_matches(l, key) && Day::from_date(l.start) <= day);
+            let explained = hit.is_none() && explained_by_other_label(kind, key, all_labels, day);
+            if explained {
+                score.true_alarms += 1;
+            } else if let Some(i) = hit {
                 score.true_alarms += 1;
                 if !found[i] {
                     found[i] = true;
-                    let reference = labels[i].due.unwrap_or(labels[i].start);
-                    delays.push(f64::from(day - Day::from_date(reference)));
+                    let (index, label) = labels[i];
+                    let reference = label.due.unwrap_or(label.start);
+                    let delay = f64::from(day - Day::from_date(reference));
+                    delays.push(delay);
+                    score.detections.push((index, delay));
                 }
             } else {
                 let cause = all_labels
@@ -172,6 +204,18 @@ fn score_kind(
     score
 }
 
+/// An item lapse at a customer whose planted variety drop stopped several items at once is
+/// true (the item did stop) without being that label's finding: it counts toward precision,
+/// not recall.
+fn explained_by_other_label(kind: SignalKind, key: &Key, labels: &[Label], day: Day) -> bool {
+    kind == SignalKind::ItemLapsed
+        && labels.iter().any(|l| {
+            SignalKind::parse(l.kind) == Some(SignalKind::VarietyDrop)
+                && l.customer_id == key.1
+                && Day::from_date(l.start) <= day
+        })
+}
+
 fn median(sorted: &[f64]) -> Option<f64> {
     let n = sorted.len();
     match n {
@@ -179,4 +223,61 @@ fn median(sorted: &[f64]) -> Option<f64> {
         _ if n % 2 == 1 => Some(sorted[n / 2]),
         _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
     }
+}
+
+/// One bin of the lapse probabilities' reliability table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReliabilityBin {
+    /// The bin's range of predicted P(stopped).
+    pub range: (f64, f64),
+    /// Pairs scored in the bin.
+    pub pairs: usize,
+    /// Their mean predicted probability.
+    pub predicted: f64,
+    /// The share that did stop: no purchase of the pair within the look-ahead.
+    pub observed: f64,
+}
+
+/// How well the lapse probabilities are calibrated: at each of `days`, every watched pair (an
+/// overdue regular pair of a customer who still buys, the pairs `item_lapsed` reports from) is
+/// scored, and its P(stopped)
+/// is compared with what happened: stopped when the pair had no purchase in the next
+/// `look_ahead` days (a day is skipped when the data do not reach that far). Pairs are binned
+/// by predicted probability in `bins` equal bins.
+pub fn lapse_reliability(
+    engine: &Engine,
+    days: &[Day],
+    look_ahead: i32,
+    bins: usize,
+) -> Vec<ReliabilityBin> {
+    let state = engine.state();
+    let end = state.last_day().unwrap_or(Day(i32::MIN));
+    let mut sums = vec![(0usize, 0.0f64, 0usize); bins];
+    for &day in days.iter().filter(|d| **d + look_ahead <= end) {
+        let scene = crate::detect::Scene::new(state, engine.config(), day);
+        for p in scene.lapses().pairs.iter().filter(|p| p.watched) {
+            let bought_again = state.customer(p.customer).pair(p.product).is_some_and(|h| {
+                h.lines()
+                    .iter()
+                    .any(|l| l.day > day && l.day <= day + look_ahead && l.quantity > 0.0)
+            });
+            let bin = ((p.probability * bins as f64) as usize).min(bins - 1);
+            sums[bin].0 += 1;
+            sums[bin].1 += p.probability;
+            sums[bin].2 += usize::from(!bought_again);
+        }
+    }
+    sums.into_iter()
+        .enumerate()
+        .map(|(i, (n, predicted, stopped))| ReliabilityBin {
+            range: (i as f64 / bins as f64, (i + 1) as f64 / bins as f64),
+            pairs: n,
+            predicted: if n > 0 { predicted / n as f64 } else { 0.0 },
+            observed: if n > 0 {
+                stopped as f64 / n as f64
+            } else {
+                0.0
+            },
+        })
+        .collect()
 }

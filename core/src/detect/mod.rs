@@ -6,11 +6,26 @@
 //! ranks (the ranker does).
 
 mod customer_at_risk;
+mod deal_stalled;
+mod discount_spike;
 mod frequency_drop;
+mod item_lapsed;
+mod item_lapsed_across_similar;
+pub mod lapses;
+mod pipeline_slowdown;
 pub mod rhythm;
+mod seasonal_due;
+mod variety_drop;
 
 pub use customer_at_risk::CustomerAtRisk;
+pub use deal_stalled::DealStalled;
+pub use discount_spike::DiscountSpike;
 pub use frequency_drop::FrequencyDrop;
+pub use item_lapsed::ItemLapsed;
+pub use item_lapsed_across_similar::ItemLapsedAcrossSimilar;
+pub use pipeline_slowdown::PipelineSlowdown;
+pub use seasonal_due::SeasonalDue;
+pub use variety_drop::VarietyDrop;
 
 use crate::config::Config;
 use crate::day::Day;
@@ -30,6 +45,8 @@ pub struct Scene<'a> {
     pub purchase_days: Vec<Vec<Day>>,
     /// The business calendar learned from the data, up to `as_of`.
     pub calendar: Calendar,
+    /// Every regular pair's lapse, computed on first use (see [`Scene::lapses`]).
+    lapse_scan: std::sync::OnceLock<lapses::LapseScan>,
 }
 
 /// Which days the business trades, learned from the orders: a day is *open* when the number of
@@ -107,7 +124,14 @@ impl<'a> Scene<'a> {
             as_of,
             purchase_days,
             calendar,
+            lapse_scan: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The configured horizon in open days (its share of open days as over the last year).
+    pub fn horizon_open_days(&self) -> f64 {
+        let open_share = self.calendar.open_days(self.as_of - 365, self.as_of) / 365.0;
+        f64::from(self.config.horizon_days) * open_share
     }
 
     /// A customer's purchase days up to `as_of`.
@@ -141,17 +165,41 @@ pub fn detectors(config: &Config) -> Vec<Box<dyn Detector>> {
     vec![
         Box::new(CustomerAtRisk::from_config(config)),
         Box::new(FrequencyDrop::from_config(config)),
+        Box::new(ItemLapsed::from_config(config)),
+        Box::new(VarietyDrop::from_config(config)),
+        Box::new(ItemLapsedAcrossSimilar::from_config(config)),
+        Box::new(SeasonalDue::from_config(config)),
+        Box::new(DiscountSpike::from_config(config)),
+        Box::new(DealStalled::from_config(config)),
+        Box::new(PipelineSlowdown::from_config(config)),
     ]
 }
 
 /// Runs every detector at `as_of`; signals come attributed (rep, segment) and sorted by score,
-/// highest first.
+/// highest first. An item lapse of a customer with a customer-level finding (at risk, or buying
+/// less often across the board) is left out: the customer-level signal explains it.
 pub fn detect_all(state: &State, config: &Config, as_of: Day) -> Vec<Signal> {
     let scene = Scene::new(state, config, as_of);
-    let mut signals: Vec<Signal> = detectors(config)
+    let signals: Vec<Signal> = detectors(config)
         .iter()
         .flat_map(|d| d.detect(&scene))
         .map(|s| s.attributed(state))
+        .collect();
+    let explained: std::collections::BTreeSet<CustomerId> = signals
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.kind,
+                SignalKind::CustomerAtRisk | SignalKind::FrequencyDrop
+            )
+        })
+        .filter_map(|s| s.customer)
+        .collect();
+    let mut signals: Vec<Signal> = signals
+        .into_iter()
+        .filter(|s| {
+            s.kind != SignalKind::ItemLapsed || s.customer.is_none_or(|c| !explained.contains(&c))
+        })
         .collect();
     signals.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.key().cmp(&b.key())));
     signals

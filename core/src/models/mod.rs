@@ -6,5 +6,9 @@
 //! them; [`tables`] offers both on tables and columns, for the bindings.
 
 pub mod btyd;
+pub mod discounts;
+pub mod pair_rhythm;
+pub mod pipeline;
 pub mod rfm;
+pub mod seasonality;
 pub mod tables;

@@ -1,0 +1,289 @@
+//! The lapse scan: every regular pair's rhythm and the chance it has stopped, once per scene.
+//!
+//! Owns: [`LapseScan`] (computed lazily by [`Scene::lapses`] and shared by `item_lapsed`,
+//! `variety_drop` and `item_lapsed_across_similar`) and the segment test that finds one product
+//! lapsing at too many similar customers at once ([`segment_lapses`]). It reads the scene and
+//! the pair rhythm model; it never emits signals itself.
+//!
+//! A pair is *regular* with at least [`MIN_PURCHASES`] purchase days. Its lapse is *reportable*
+//! when P(stopped) reaches `item_lapsed_probability` and the customer still bought something
+//! after the item was due: a customer silent on everything is `customer_at_risk`'s case, not an
+//! item's. A pair that was silent over the same weeks a year earlier is seasonal, not lapsed;
+//! so is every pair of a product whose regular buyers together bought it far less than their
+//! rhythms expect over the last [`PAUSE_WINDOW_DAYS`] (a season over, an item withdrawn): that
+//! is the product's rhythm, not the customer's. A competitor taking the item in one segment
+//! does not pause it: the other segments keep buying. And a pair last bought before its
+//! product's latest restart (the first sale after a product-wide silence of at least
+//! [`PAUSE_WINDOW_DAYS`], a new season) waits for the customer's first purchase of the new
+//! season: that is `seasonal_due`'s question, not an item lapse.
+
+use super::Scene;
+use crate::day::Day;
+use crate::ids::{CustomerId, LabelId, ProductId};
+use crate::models::pair_rhythm::{MeasuredPair, PairRhythm, RhythmPriors};
+use statrs::distribution::{Binomial, DiscreteCDF};
+use std::collections::BTreeMap;
+
+/// Purchase days a pair needs to have a rhythm worth watching.
+pub const MIN_PURCHASES: usize = 4;
+/// Days after its due day over which a lapse counts toward its product's segment test.
+pub const SEGMENT_WINDOW_DAYS: i32 = 42;
+/// The window over which a product's purchases are compared with its buyers' rhythms.
+pub const PAUSE_WINDOW_DAYS: i32 = 28;
+/// A product bought less than this share of what its regular buyers' rhythms expect over the
+/// window is paused for everyone, and none of its lapses is reported.
+const PAUSE_SHARE: f64 = 0.3;
+
+/// One regular pair's state at the scene's day.
+#[derive(Clone, Debug)]
+pub struct PairLapse {
+    /// The customer.
+    pub customer: CustomerId,
+    /// The product.
+    pub product: ProductId,
+    /// The pair's rhythm.
+    pub rhythm: PairRhythm,
+    /// The last purchase day.
+    pub last: Day,
+    /// When the next purchase was due (last + median interval).
+    pub due: Day,
+    /// P(the pair stopped | its open gap).
+    pub probability: f64,
+    /// Expected net revenue over the horizon if the pair goes on.
+    pub value: f64,
+    /// Watched: overdue, the customer still buying, not a seasonal or product-wide pause. The
+    /// lapse probability is calibrated over watched pairs.
+    pub watched: bool,
+    /// Reportable: watched and probable.
+    pub reportable: bool,
+}
+
+/// Every regular pair of the scene, and the priors they were scored with.
+#[derive(Clone, Debug)]
+pub struct LapseScan {
+    /// Regular pairs, by customer then product.
+    pub pairs: Vec<PairLapse>,
+    /// The learned priors.
+    pub priors: RhythmPriors,
+}
+
+impl LapseScan {
+    /// The reportable lapses.
+    pub fn reportable(&self) -> impl Iterator<Item = &PairLapse> {
+        self.pairs.iter().filter(|p| p.reportable)
+    }
+}
+
+impl Scene<'_> {
+    /// The lapse scan of this scene (computed on first use).
+    pub fn lapses(&self) -> &LapseScan {
+        self.lapse_scan.get_or_init(|| scan(self))
+    }
+}
+
+/// A pair's purchase days up to the scene's day and their net amounts.
+fn purchase_days_and_nets(history: &crate::state::PairHistory, as_of: Day) -> (Vec<Day>, Vec<f64>) {
+    history
+        .until(as_of)
+        .chunk_by(|a, b| a.day == b.day)
+        .filter(|day| day.iter().map(|p| f64::from(p.quantity)).sum::<f64>() > 0.0)
+        .map(|day| {
+            (
+                day[0].day,
+                day.iter().map(|p| f64::from(p.net)).sum::<f64>(),
+            )
+        })
+        .unzip()
+}
+
+struct Measured {
+    customer: CustomerId,
+    product: ProductId,
+    rhythm: PairRhythm,
+    last: Day,
+    gap_open: f64,
+    seasonal_pause: bool,
+    /// Purchase days within the pause window.
+    recent_purchases: u32,
+}
+
+fn measure(scene: &Scene<'_>) -> (Vec<Measured>, Vec<Vec<Day>>) {
+    let cal = &scene.calendar;
+    let mut out = Vec::new();
+    let mut product_days: Vec<Vec<Day>> = vec![Vec::new(); scene.state.products().len()];
+    for (customer, state) in scene.state.customers() {
+        for history in state.pairs() {
+            let (days, nets) = purchase_days_and_nets(history, scene.as_of);
+            product_days[history.product.index()].extend_from_slice(&days);
+            if days.len() < MIN_PURCHASES {
+                continue;
+            }
+            let Some(rhythm) = PairRhythm::from_days(&days, &nets, |a, b| cal.open_days(a, b))
+            else {
+                continue;
+            };
+            let last = days[days.len() - 1];
+            let (quiet_from, quiet_to) = (last - 365, scene.as_of - 365);
+            let seasonal_pause =
+                days[0] < quiet_from && !days.iter().any(|d| *d > quiet_from && *d <= quiet_to);
+            let window_start = scene.as_of - PAUSE_WINDOW_DAYS;
+            let recent_purchases = days.iter().rev().take_while(|d| **d > window_start).count();
+            out.push(Measured {
+                recent_purchases: recent_purchases as u32,
+                customer,
+                product: history.product,
+                rhythm,
+                last,
+                gap_open: cal.open_days(last, scene.as_of),
+                seasonal_pause,
+            });
+        }
+    }
+    (out, product_days)
+}
+
+/// Each product's latest restart: its first sale after a silence (no sale to anyone) of at
+/// least [`PAUSE_WINDOW_DAYS`].
+fn restarts(mut product_days: Vec<Vec<Day>>) -> Vec<Option<Day>> {
+    product_days
+        .iter_mut()
+        .map(|days| {
+            days.sort_unstable();
+            days.dedup();
+            days.windows(2)
+                .rev()
+                .find(|w| w[1] - w[0] >= PAUSE_WINDOW_DAYS)
+                .map(|w| w[1])
+        })
+        .collect()
+}
+
+fn scan(scene: &Scene<'_>) -> LapseScan {
+    let (measured, product_days) = measure(scene);
+    let restarts = restarts(product_days);
+    let priors = RhythmPriors::learn(
+        measured.iter().map(|m| MeasuredPair {
+            product: m.product.index(),
+            customer: m.customer.index(),
+            rhythm: &m.rhythm,
+            gap_open: m.gap_open,
+        }),
+        scene.state.products().len(),
+        scene.state.customers().len(),
+    );
+    let threshold = scene.config.thresholds.item_lapsed_probability;
+    let horizon_open = scene.horizon_open_days();
+    let paused = paused_products(&measured, scene.state.products().len());
+    let pairs: Vec<PairLapse> = measured
+        .into_iter()
+        .map(|m| {
+            let cv2 = m.rhythm.pooled_cv2(
+                priors.product_cv2[m.product.index()],
+                priors.customer_cv2[m.customer.index()],
+            );
+            let skip_rate = m.rhythm.pooled_skip_rate(priors.skip_rate);
+            let probability = m.rhythm.lapse(m.gap_open, cv2, skip_rate, priors.stop_rate);
+            let due = m.last + m.rhythm.median_days.round() as i32;
+            let customer_still_buys = scene.days_of(m.customer).last().is_some_and(|d| *d > due);
+            let value = m.rhythm.purchases_over(horizon_open) * m.rhythm.net_per_purchase;
+            let before_restart = restarts[m.product.index()].is_some_and(|r| m.last < r);
+            let watched = customer_still_buys
+                && !m.seasonal_pause
+                && !paused[m.product.index()]
+                && !before_restart;
+            PairLapse {
+                customer: m.customer,
+                product: m.product,
+                watched,
+                reportable: watched && probability >= threshold,
+                rhythm: m.rhythm,
+                last: m.last,
+                due,
+                probability,
+                value: value.max(0.0),
+            }
+        })
+        .collect();
+    LapseScan { pairs, priors }
+}
+
+/// Products bought far less over the pause window than their regular buyers' rhythms expect.
+fn paused_products(measured: &[Measured], products: usize) -> Vec<bool> {
+    let mut bought = vec![(0.0, 0.0); products];
+    for m in measured {
+        let b = &mut bought[m.product.index()];
+        b.0 += f64::from(m.recent_purchases);
+        b.1 += f64::from(PAUSE_WINDOW_DAYS) / m.rhythm.median_days.max(1.0);
+    }
+    bought
+        .into_iter()
+        .map(|(observed, expected)| expected > 0.0 && observed < PAUSE_SHARE * expected)
+        .collect()
+}
+
+/// One product lapsing at too many customers of a segment at once.
+#[derive(Clone, Debug)]
+pub struct SegmentLapse {
+    /// The segment.
+    pub segment: LabelId,
+    /// The product.
+    pub product: ProductId,
+    /// Regular buyers of the product in the segment.
+    pub buyers: u32,
+    /// Of those, lapsed (reportable) with a due day within the window.
+    pub lapsed: u32,
+    /// Lapses expected in the window at the usual rate.
+    pub expected: f64,
+    /// P(at least this many lapses | the usual rate).
+    pub p_value: f64,
+    /// The lapsed pairs' value at stake.
+    pub value: f64,
+}
+
+/// Products lapsing at more customers of one segment than the usual lapse rate allows: a
+/// one-sided binomial test per (segment, product) with at least three lapses, at a Bonferroni
+/// level `alpha / tests`, so one scan raises a false alarm with probability at most `alpha`.
+/// The usual rate is the share of regular pairs, over all segments and products, with a
+/// reportable lapse due within the window.
+pub fn segment_lapses(scene: &Scene<'_>, alpha: f64) -> Vec<SegmentLapse> {
+    let scan = scene.lapses();
+    let window_start = scene.as_of - SEGMENT_WINDOW_DAYS;
+    let mut groups: BTreeMap<(LabelId, ProductId), (u32, u32, f64)> = BTreeMap::new();
+    let (mut all_pairs, mut all_lapsed) = (0u64, 0u64);
+    for p in &scan.pairs {
+        let Some(segment) = scene.state.customer(p.customer).master.segment else {
+            continue;
+        };
+        let in_window = p.reportable && p.due > window_start;
+        let group = groups.entry((segment, p.product)).or_default();
+        group.0 += 1;
+        all_pairs += 1;
+        if in_window {
+            group.1 += 1;
+            group.2 += p.value;
+            all_lapsed += 1;
+        }
+    }
+    if all_pairs == 0 {
+        return Vec::new();
+    }
+    let rate = (all_lapsed as f64 / all_pairs as f64).clamp(1e-6, 0.5);
+    let level = alpha / groups.len().max(1) as f64;
+    groups
+        .into_iter()
+        .filter(|(_, (_, lapsed, _))| *lapsed >= 3)
+        .filter_map(|((segment, product), (buyers, lapsed, value))| {
+            let binomial = Binomial::new(rate, u64::from(buyers)).ok()?;
+            let p_value = binomial.sf(u64::from(lapsed) - 1);
+            (p_value < level).then_some(SegmentLapse {
+                segment,
+                product,
+                buyers,
+                lapsed,
+                expected: rate * f64::from(buyers),
+                p_value,
+                value,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,306 @@
+//! The rhythm of one customer x product pair, and the chance that it has stopped.
+//!
+//! Owns: [`PairRhythm`] (a pair's intervals between purchase days, measured in open days of
+//! the business calendar), [`RhythmPriors`] (the pooled regularity of each product and each
+//! customer, which pairs with few intervals borrow) and [`PairRhythm::lapse`], the scoring of
+//! the open gap since the last purchase as a censored interval. Detectors decide what to flag;
+//! nothing here reads the state.
+//!
+//! # The model
+//!
+//! Intervals of a pair that is still bought are gamma with the pair's mean `m` and squared
+//! coefficient of variation `c²`. The pair's own `c²` is shrunk toward the prior of its product
+//! and of its customer, each worth [`PRIOR_INTERVALS`] intervals, so a pair with 3 intervals is
+//! mostly its product's and customer's behaviour and one with 40 speaks for itself:
+//!
+//! `c²_post = (n c²_pair + k (c²_product + c²_customer) / 2) / (n + k)`.
+//!
+//! A steady buyer still skips a purchase now and then (stock on hand, a closed week), which
+//! makes one interval about twice as long. An interval longer than [`SKIP_RATIO`] times the
+//! pair's median counts as a skip: it is left out of the mean and CV², and the skip rate `s`
+//! (the pair's skips shrunk toward the population's rate, again worth [`PRIOR_INTERVALS`])
+//! makes the survival of a gap a mixture of one, two and three intervals:
+//!
+//! `S(g) = (1 - s) S₁(g) + s (1 - s) S₂(g) + s² S₃(g)`, `Sₖ` the survival of a sum of `k`.
+//!
+//! A pair stops after any purchase with probability `q` (the population's stop rate per
+//! interval, learned by [`RhythmPriors`]). An open gap `g` is a censored interval: a pair still
+//! bought shows it with probability `S(g)`, a stopped pair always does, so
+//!
+//! `P(stopped | gap g) = q / (q + (1 - q) S(g))`.
+
+use crate::detect::rhythm::{gap_survival, median, MIN_CV2};
+
+/// Weight, in intervals, of the product's and the customer's pooled CV² in a pair's CV².
+pub const PRIOR_INTERVALS: f64 = 6.0;
+/// Intervals of the pair's current rhythm (older ones may belong to another rhythm).
+pub const RECENT_INTERVALS: usize = 12;
+/// An interval longer than this many median intervals is a skipped purchase.
+pub const SKIP_RATIO: f64 = 1.6;
+
+/// A pair's purchase rhythm up to a day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PairRhythm {
+    /// Purchase days (distinct days with a net purchase).
+    pub purchases: usize,
+    /// Mean of the recent intervals, in open days.
+    pub mean_open: f64,
+    /// The pair's own CV² of the recent intervals (before pooling).
+    pub cv2: f64,
+    /// Intervals the statistics rest on (skips excluded).
+    pub intervals: usize,
+    /// Recent intervals that were skips.
+    pub skips: usize,
+    /// Median interval in calendar days (for evidence and due days).
+    pub median_days: f64,
+    /// Net amount per purchase day, over the recent purchases.
+    pub net_per_purchase: f64,
+}
+
+impl PairRhythm {
+    /// The rhythm of purchase `days` (ascending) with their net amounts, intervals measured by
+    /// `open_days(from, to)`. `None` with fewer than two intervals.
+    pub fn from_days(
+        days: &[crate::day::Day],
+        nets: &[f64],
+        open_days: impl Fn(crate::day::Day, crate::day::Day) -> f64,
+    ) -> Option<PairRhythm> {
+        if days.len() < 3 {
+            return None;
+        }
+        let recent = &days[days.len().saturating_sub(RECENT_INTERVALS + 1)..];
+        let calendar: Vec<f64> = recent.windows(2).map(|w| f64::from(w[1] - w[0])).collect();
+        let median_days = median(calendar.clone()).unwrap_or(0.0);
+        let (steady, skipped): (Vec<usize>, Vec<usize>) =
+            (0..calendar.len()).partition(|&i| calendar[i] <= SKIP_RATIO * median_days);
+        if steady.len() < 2 {
+            return None;
+        }
+        let open: Vec<f64> = steady
+            .iter()
+            .map(|&i| open_days(recent[i], recent[i + 1]).max(1.0))
+            .collect();
+        let n = open.len() as f64;
+        let mean_open = open.iter().sum::<f64>() / n;
+        let var = open.iter().map(|g| (g - mean_open).powi(2)).sum::<f64>() / (n - 1.0);
+        let recent_nets = &nets[nets.len().saturating_sub(recent.len())..];
+        Some(PairRhythm {
+            purchases: days.len(),
+            mean_open,
+            cv2: var / (mean_open * mean_open),
+            intervals: open.len(),
+            skips: skipped.len(),
+            median_days,
+            net_per_purchase: recent_nets.iter().sum::<f64>() / recent_nets.len() as f64,
+        })
+    }
+
+    /// The pair's CV² pooled toward its product's and customer's.
+    pub fn pooled_cv2(&self, product_cv2: f64, customer_cv2: f64) -> f64 {
+        let n = self.intervals as f64;
+        let prior = (product_cv2 + customer_cv2) / 2.0;
+        ((n * self.cv2 + PRIOR_INTERVALS * prior) / (n + PRIOR_INTERVALS)).max(MIN_CV2)
+    }
+
+    /// The pair's skip rate shrunk toward the population's.
+    pub fn pooled_skip_rate(&self, population_skip_rate: f64) -> f64 {
+        let n = (self.intervals + self.skips) as f64;
+        (self.skips as f64 + PRIOR_INTERVALS * population_skip_rate) / (n + PRIOR_INTERVALS)
+    }
+
+    /// P(a gap of `gap_open` open days while still buying): one, two or three intervals.
+    pub fn gap_survival(&self, gap_open: f64, cv2: f64, skip_rate: f64) -> f64 {
+        let s = skip_rate;
+        // A sum of k gamma intervals: mean k m, CV² / k.
+        let sum_of = |k: f64| gap_survival(gap_open, k * self.mean_open, cv2 / k);
+        (1.0 - s) * sum_of(1.0) + s * (1.0 - s) * sum_of(2.0) + s * s * sum_of(3.0)
+    }
+
+    /// P(stopped | an open gap of `gap_open` open days) with pooled CV² `cv2`, skip rate
+    /// `skip_rate` and stop rate per interval `stop_rate`.
+    pub fn lapse(&self, gap_open: f64, cv2: f64, skip_rate: f64, stop_rate: f64) -> f64 {
+        let survival = self.gap_survival(gap_open, cv2, skip_rate);
+        stop_rate / (stop_rate + (1.0 - stop_rate) * survival)
+    }
+
+    /// Expected purchases over `horizon_open` open days if the pair goes on.
+    pub fn purchases_over(&self, horizon_open: f64) -> f64 {
+        horizon_open / self.mean_open
+    }
+}
+
+/// Pooled regularity of products and customers, and the population's stop rate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RhythmPriors {
+    /// Median CV² of each product's pairs (population median where a product has none).
+    pub product_cv2: Vec<f64>,
+    /// Median CV² of each customer's pairs (population median where a customer has none).
+    pub customer_cv2: Vec<f64>,
+    /// Median CV² of every pair.
+    pub population_cv2: f64,
+    /// Skipped purchases per interval over every pair.
+    pub skip_rate: f64,
+    /// Stops per interval: pairs whose open gap is beyond any plausible interval, over all
+    /// intervals of the pairs measured.
+    pub stop_rate: f64,
+}
+
+/// A gap this unlikely under a pair's own rhythm counts as a stop when learning the stop rate.
+const CLEARLY_STOPPED_SURVIVAL: f64 = 1e-4;
+/// The stop rate is kept within these bounds (a population with no stops yet still may stop).
+const STOP_RATE_BOUNDS: (f64, f64) = (0.0005, 0.5);
+/// The skip rate is kept within these bounds.
+const SKIP_RATE_BOUNDS: (f64, f64) = (0.001, 0.3);
+
+/// One measured pair, as [`RhythmPriors::learn`] reads it.
+pub struct MeasuredPair<'a> {
+    /// Product index.
+    pub product: usize,
+    /// Customer index.
+    pub customer: usize,
+    /// The rhythm.
+    pub rhythm: &'a PairRhythm,
+    /// Open days since its last purchase.
+    pub gap_open: f64,
+}
+
+impl RhythmPriors {
+    /// Learns the priors from every measured pair.
+    pub fn learn<'a>(
+        pairs: impl Iterator<Item = MeasuredPair<'a>> + Clone,
+        products: usize,
+        customers: usize,
+    ) -> RhythmPriors {
+        let mut by_product: Vec<Vec<f64>> = vec![Vec::new(); products];
+        let mut by_customer: Vec<Vec<f64>> = vec![Vec::new(); customers];
+        for p in pairs.clone() {
+            by_product[p.product].push(p.rhythm.cv2);
+            by_customer[p.customer].push(p.rhythm.cv2);
+        }
+        let population_cv2 = median(by_product.iter().flatten().copied().collect()).unwrap_or(1.0);
+        let pooled = |groups: Vec<Vec<f64>>| -> Vec<f64> {
+            groups
+                .into_iter()
+                .map(|g| median(g).unwrap_or(population_cv2))
+                .collect()
+        };
+        let product_cv2 = pooled(by_product);
+        let customer_cv2 = pooled(by_customer);
+        let (skips, all_intervals) = pairs.clone().fold((0.0, 0.0), |(s, n), p| {
+            let r = p.rhythm;
+            (s + r.skips as f64, n + (r.intervals + r.skips) as f64)
+        });
+        let skip_rate = if all_intervals > 0.0 {
+            (skips / all_intervals).clamp(SKIP_RATE_BOUNDS.0, SKIP_RATE_BOUNDS.1)
+        } else {
+            SKIP_RATE_BOUNDS.0
+        };
+        let (mut stops, mut intervals) = (0.0, 0.0);
+        for p in pairs {
+            let r = p.rhythm;
+            let cv2 = r.pooled_cv2(product_cv2[p.product], customer_cv2[p.customer]);
+            intervals += (r.intervals + r.skips) as f64;
+            let survival = r.gap_survival(p.gap_open, cv2, r.pooled_skip_rate(skip_rate));
+            if survival < CLEARLY_STOPPED_SURVIVAL {
+                stops += 1.0;
+            }
+        }
+        let stop_rate = if intervals > 0.0 {
+            stops / (intervals + stops)
+        } else {
+            STOP_RATE_BOUNDS.0
+        };
+        RhythmPriors {
+            product_cv2,
+            customer_cv2,
+            population_cv2,
+            skip_rate,
+            stop_rate: stop_rate.clamp(STOP_RATE_BOUNDS.0, STOP_RATE_BOUNDS.1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::day::Day;
+
+    fn rhythm_of(days: &[i32]) -> PairRhythm {
+        let days: Vec<Day> = days.iter().map(|d| Day(*d)).collect();
+        let nets = vec![10.0; days.len()];
+        PairRhythm::from_days(&days, &nets, |a, b| f64::from(b - a)).unwrap()
+    }
+
+    #[test]
+    fn a_steady_pair_has_its_interval_and_little_variation() {
+        let r = rhythm_of(&[0, 14, 28, 42, 56]);
+        assert_eq!(r.mean_open, 14.0);
+        assert_eq!(r.cv2, 0.0);
+        assert_eq!(r.intervals, 4);
+        assert_eq!(r.median_days, 14.0);
+        assert_eq!(r.net_per_purchase, 10.0);
+        assert!(
+            PairRhythm::from_days(&[Day(0), Day(5)], &[1.0, 1.0], |a, b| f64::from(b - a))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn few_intervals_borrow_the_priors_and_many_speak_for_themselves() {
+        let few = rhythm_of(&[0, 10, 20, 30]);
+        let pooled = few.pooled_cv2(0.5, 0.3);
+        let expected = (3.0 * 0.0 + PRIOR_INTERVALS * 0.4) / (3.0 + PRIOR_INTERVALS);
+        assert!((pooled - expected).abs() < 1e-12);
+        let days: Vec<i32> = (0..41).map(|i| i * 10 + (i % 2) * 3).collect();
+        let many = rhythm_of(&days);
+        assert_eq!(many.intervals, RECENT_INTERVALS);
+        assert!((many.pooled_cv2(0.5, 0.5) - many.cv2).abs() < 0.35);
+    }
+
+    #[test]
+    fn the_lapse_probability_rises_with_the_gap_and_is_the_prior_at_zero() {
+        let r = rhythm_of(&[0, 14, 28, 42, 56]);
+        let cv2 = 0.1;
+        let at = |g: f64| r.lapse(g, cv2, 0.0, 0.02);
+        assert!((at(0.0) - 0.02).abs() < 1e-9, "nothing learned from no gap");
+        assert!(at(14.0) < 0.1);
+        assert!(at(28.0) > 0.5);
+        assert!(at(42.0) > 0.99);
+        assert!(at(21.0) < at(28.0));
+    }
+
+    #[test]
+    fn a_skipped_purchase_is_left_out_of_the_rhythm_and_softens_a_double_gap() {
+        let r = rhythm_of(&[0, 10, 20, 40, 50, 60]);
+        assert_eq!((r.intervals, r.skips), (4, 1));
+        assert_eq!(r.mean_open, 10.0);
+        let cv2 = 0.02;
+        let without = r.lapse(21.0, cv2, 0.0, 0.01);
+        let with = r.lapse(21.0, cv2, 0.05, 0.01);
+        assert!(without > 0.99, "{without}");
+        assert!(with < 0.5, "a skip explains a gap of two intervals: {with}");
+        assert!(
+            r.lapse(35.0, cv2, 0.05, 0.01) > 0.9,
+            "three and a half do not"
+        );
+    }
+
+    #[test]
+    fn the_stop_rate_counts_pairs_far_beyond_their_rhythm() {
+        let r = rhythm_of(&[0, 10, 20, 30, 40]);
+        let pairs = [(0.0, 0), (5.0, 1), (200.0, 0), (300.0, 1)];
+        let measured = || {
+            pairs.iter().map(|&(gap, c)| MeasuredPair {
+                product: 0,
+                customer: c,
+                rhythm: &r,
+                gap_open: gap,
+            })
+        };
+        let priors = RhythmPriors::learn(measured(), 1, 2);
+        // Two stops over 4 pairs x 4 intervals.
+        assert!((priors.stop_rate - 2.0 / 18.0).abs() < 1e-12);
+        assert_eq!(priors.skip_rate, SKIP_RATE_BOUNDS.0, "no skips seen");
+        assert_eq!(priors.product_cv2, vec![0.0]);
+    }
+}
