@@ -198,14 +198,17 @@ impl FrequentItemsets {
         self.baskets
     }
 
-    /// The item ids of itemset `i`, ascending (ids number the labels in sorted order).
-    pub(crate) fn ids(&self, i: usize) -> &[u32] {
+    /// The item ids of itemset `i`, ascending (ids number the labels in sorted order, so this
+    /// is also the order of their labels; [`FrequentItemsets::label`] names them).
+    pub fn ids(&self, i: usize) -> &[u32] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.items[start..self.ends[i]]
     }
 
-    /// The label of item id `id`.
-    pub(crate) fn label(&self, id: u32) -> &str {
+    /// The label of item id `id` (ids of [`FrequentItemsets::ids`] and of [`Rule`] sides).
+    ///
+    /// [`Rule`]: super::Rule
+    pub fn label(&self, id: u32) -> &str {
         &self.labels[id as usize]
     }
 
@@ -224,7 +227,8 @@ impl FrequentItemsets {
         self.counts.as_ref().map(|c| c[i])
     }
 
-    /// The support of the itemset made of `labels` (in any order), if it is one of these.
+    /// The support of the itemset made of `labels` (in any order), if it is one of these (a
+    /// linear scan: for many lookups, index the itemsets yourself).
     pub fn support_of<S: AsRef<str>>(&self, labels: &[S]) -> Option<f64> {
         let mut ids = labels
             .iter()

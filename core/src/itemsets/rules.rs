@@ -21,7 +21,7 @@ pub type Side = SmallVec<[u32; 4]>;
 pub struct Rule {
     /// Index of the itemset A + C in the [`FrequentItemsets`].
     pub itemset: usize,
-    /// A, as item ids of the itemsets (see [`FrequentItemsets::itemset`] for labels).
+    /// A, as item ids of the itemsets ([`FrequentItemsets::label`] names them).
     pub antecedent: Side,
     /// C, the rest of the itemset.
     pub consequent: Side,
@@ -73,7 +73,8 @@ pub fn rules(itemsets: &FrequentItemsets, metric: Metric, min_threshold: f64) ->
                  most {MAX_RULE_ITEMSET}",
                 itemsets.itemset(i),
                 set.len(),
-                (1u64 << set.len()) - 2
+                1u64.checked_shl(set.len() as u32)
+                    .map_or(u64::MAX, |n| n - 2)
             )));
         }
         let s_ac = itemsets.support(i);

@@ -258,3 +258,11 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn itemsets_too_long_for_rules_are_refused_with_advice() {
+    let labels: Vec<String> = (0..30).map(|i| format!("i{i:02}")).collect();
+    let sets = FrequentItemsets::from_rows(&[0.5], &[labels]).unwrap();
+    let err = association_rules(&sets, Metric::Confidence, 0.5).unwrap_err();
+    assert!(err.to_string().contains("max_len"), "{err}");
+}
