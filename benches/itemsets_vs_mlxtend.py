@@ -20,7 +20,8 @@ libraries or input rows):
   /proc/self/clear_refs, minus VmRSS at that moment (page-granular; memory freed back to the
   allocator's own pools earlier can hide some of a side's use, for both sides alike);
 - peak heap above baseline: tracemalloc's peak for Python (numpy and pandas buffers included:
-  numpy reports its allocations to tracemalloc), a counting global allocator for Rust.
+  numpy reports its allocations to tracemalloc), a counting global allocator for Rust (which
+  counts a growing realloc as if the block moved: old and new size both live at that moment).
 
 Times are medians of --runs full runs (baskets + itemsets + rules) after the measured one; the
 "mining" row leaves out building the baskets (mlxtend: fpgrowth + association_rules on the
