@@ -3,8 +3,9 @@
 //!
 //! Run: `cargo run --release -p salespulse --example detectors [-- CUSTOMERS [STEP_DAYS]]`
 
-use salespulse::evaluate::score_signals;
-use salespulse::{synth, Config, Day, Engine};
+use salespulse::evaluate::{lapse_reliability, monthly_report_baseline, score_signals};
+use salespulse::synth::Label;
+use salespulse::{synth, Config, Day, Engine, SignalKind};
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -44,9 +45,68 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             show(s.median_delay_days)
         );
     }
+    if let Some(lapsed) = scores.iter().find(|s| s.kind == SignalKind::ItemLapsed) {
+        print_delay_in_intervals(&engine, &data.labels, &lapsed.detections);
+        let baseline = monthly_report_baseline(&engine, &data.labels, from, end);
+        println!(
+            "\nmonthly report baseline (a customer's month 30% below its previous three), on the \
+             same item-level events: recall {:.2} ({} of {}), precision {:.2} ({} of {} flags on \
+             customers with any planted event), median delay {} days; it flags {:.0}% of active \
+             customers in an average month",
+            baseline.found as f64 / baseline.labels.max(1) as f64,
+            baseline.found,
+            baseline.labels,
+            baseline.true_alarms as f64 / baseline.alarms.max(1) as f64,
+            baseline.true_alarms,
+            baseline.alarms,
+            baseline
+                .median_delay_days
+                .map_or("-".to_string(), |d| format!("{d:.0}")),
+            100.0 * baseline.flagged_share
+        );
+    }
+    let days: Vec<Day> = (0..12).map(|k| end - 120 - 14 * k).collect();
+    println!("\nreliability of P(stopped) (watched pairs at 12 days, stopped = no purchase in 120 days):");
+    println!("| predicted | pairs | mean predicted | observed |");
+    println!("| --- | --- | --- | --- |");
+    for bin in lapse_reliability(&engine, &days, 120, 10) {
+        println!(
+            "| {:.1}-{:.1} | {} | {:.3} | {:.3} |",
+            bin.range.0, bin.range.1, bin.pairs, bin.predicted, bin.observed
+        );
+    }
     println!("\nfalse alarms by what the customer had instead:");
     for s in scores.iter().filter(|s| !s.false_alarms_on.is_empty()) {
         println!("  {}: {:?}", s.kind, s.false_alarms_on);
     }
     Ok(())
+}
+
+/// The item lapses' delays in units of each pair's own median interval before the event.
+fn print_delay_in_intervals(engine: &Engine, labels: &[Label], detections: &[(usize, f64)]) {
+    let state = engine.state();
+    let mut ratios: Vec<f64> = detections
+        .iter()
+        .filter_map(|&(i, delay)| {
+            let label = &labels[i];
+            let customer = state.customer_id(label.customer_id.as_deref()?)?;
+            let product = state.product_id(label.product_id.as_deref()?)?;
+            let history = state.customer(customer).pair(product)?;
+            let days: Vec<Day> = history
+                .purchase_days_until(Day::from_date(label.start))
+                .collect();
+            let mut gaps: Vec<i32> = days.windows(2).map(|w| w[1] - w[0]).collect();
+            gaps.sort_unstable();
+            let median = f64::from(*gaps.get(gaps.len() / 2)?);
+            Some(delay / median)
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    if let Some(mid) = ratios.get(ratios.len() / 2) {
+        println!(
+            "\nitem_lapsed: median delay from the due day = {mid:.2} x the pair's own median \
+             interval ({} found events)",
+            ratios.len()
+        );
+    }
 }

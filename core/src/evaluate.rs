@@ -281,3 +281,113 @@ pub fn lapse_reliability(
         })
         .collect()
 }
+
+/// How the static monthly report would have done on item-level events.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonthlyReportScore {
+    /// Item-level planted events (item lapses and substitutions) in the replay.
+    pub labels: usize,
+    /// Of those, whose customer the report flagged on or after the event's start.
+    pub found: usize,
+    /// Customer flags raised (consecutive monthly flags of a customer are one).
+    pub alarms: usize,
+    /// Flags of a customer with any planted event under way (generous to the report).
+    pub true_alarms: usize,
+    /// Median days from the event's due day to the report's first flag of its customer.
+    pub median_delay_days: Option<f64>,
+    /// Share of the customers with sales in the previous three months flagged per month.
+    pub flagged_share: f64,
+}
+
+/// A drop of this share against the average of the three months before flags a customer.
+pub const MONTHLY_REPORT_DROP: f64 = 0.3;
+
+/// The baseline a sales team has today: at every month end in `from..=to`, a customer whose
+/// revenue of the month is at least [`MONTHLY_REPORT_DROP`] below the average of the three
+/// months before is flagged. Scored against the item-level labels (`item_lapsed`, and the
+/// customers of `item_lapsed_across_similar`): a flag is true when the customer has any planted
+/// event under way, recall and delay count item-level events only.
+pub fn monthly_report_baseline(
+    engine: &Engine,
+    labels: &[Label],
+    from: Day,
+    to: Day,
+) -> MonthlyReportScore {
+    use chrono::{Datelike, NaiveDate};
+    let state = engine.state();
+    let month_of = |d: Day| {
+        let date = d.to_date();
+        date.year() * 12 + date.month0() as i32
+    };
+    let month_end = |m: i32| {
+        let next = m + 1;
+        Day::from_date(NaiveDate::from_ymd_opt(next / 12, (next % 12) as u32 + 1, 1).unwrap()) - 1
+    };
+    let (first, last) = (month_of(from), month_of(to) - 1);
+    let mut flags: BTreeMap<String, Vec<Day>> = BTreeMap::new();
+    let (mut customer_months, mut flagged_months) = (0usize, 0usize);
+    for (id, customer) in state.customers() {
+        let mut revenue: BTreeMap<i32, f64> = BTreeMap::new();
+        for line in customer.pairs().iter().flat_map(|h| h.lines()) {
+            *revenue.entry(month_of(line.day)).or_default() += f64::from(line.net);
+        }
+        for m in first..=last {
+            let before = (1..=3).map(|k| revenue.get(&(m - k)).copied().unwrap_or(0.0));
+            let usual = before.sum::<f64>() / 3.0;
+            if usual <= 0.0 {
+                continue;
+            }
+            customer_months += 1;
+            if revenue.get(&m).copied().unwrap_or(0.0) < (1.0 - MONTHLY_REPORT_DROP) * usual {
+                flagged_months += 1;
+                flags
+                    .entry(state.customer_text(id).to_string())
+                    .or_default()
+                    .push(month_end(m));
+            }
+        }
+    }
+    let item_level = |l: &&Label| {
+        l.customer_id.is_some()
+            && matches!(
+                SignalKind::parse(l.kind),
+                Some(SignalKind::ItemLapsed | SignalKind::ItemLapsedAcrossSimilar)
+            )
+            && (from..=to).contains(&Day::from_date(l.start))
+    };
+    let mut score = MonthlyReportScore {
+        labels: labels.iter().filter(item_level).count(),
+        found: 0,
+        alarms: 0,
+        true_alarms: 0,
+        median_delay_days: None,
+        flagged_share: flagged_months as f64 / customer_months.max(1) as f64,
+    };
+    for (customer, days) in &flags {
+        let mut previous: Option<Day> = None;
+        for &day in days {
+            if previous.is_none_or(|p| day - p > 31) {
+                score.alarms += 1;
+                let under_way = labels.iter().any(|l| {
+                    l.customer_id.as_deref() == Some(customer) && Day::from_date(l.start) <= day
+                });
+                score.true_alarms += usize::from(under_way);
+            }
+            previous = Some(day);
+        }
+    }
+    let mut delays: Vec<f64> = labels
+        .iter()
+        .filter(item_level)
+        .filter_map(|l| {
+            let start = Day::from_date(l.start);
+            let flagged = flags.get(l.customer_id.as_deref()?)?;
+            let first = flagged.iter().find(|d| **d >= start)?;
+            Some(f64::from(*first - Day::from_date(l.due.unwrap_or(l.start))))
+        })
+        .collect();
+    score.found = delays.len();
+    delays.sort_by(f64::total_cmp);
+    score.median_delay_days = median(&delays);
+    score
+}
