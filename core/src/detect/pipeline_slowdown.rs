@@ -11,8 +11,8 @@
 //! as evidence.
 //!
 //! Value at stake: the lost conversions' worth over the horizon: (baseline rate - recent rate)
-//! x recent exits per day x horizon x the stage's win rate after a forward move (taken as the
-//! team's recent won amount per exit). Probability: Φ(-z).
+//! x recent exits per day x horizon x the team's recent won amount per closed deal.
+//! Probability: Φ(-z).
 
 use super::{Detector, Scene};
 use crate::config::Config;
