@@ -101,24 +101,35 @@ struct Measured {
     product: ProductId,
     rhythm: PairRhythm,
     last: Day,
-    gap_open: f64,
+    /// Customer orders since the last purchase of the pair (plus the continuity half).
+    gap: f64,
     seasonal_pause: bool,
     /// Purchase days within the pause window.
     recent_purchases: u32,
 }
 
+/// Order days of the customer in `(from, to]`: the clock of its pairs' rhythms.
+fn orders_between(orders: &[Day], from: Day, to: Day) -> f64 {
+    (orders.partition_point(|d| *d <= to) - orders.partition_point(|d| *d <= from)) as f64
+}
+
+/// A gap of `k` orders without the item means the interval is at least `k + 1` orders: the
+/// continuous survival is read half an order beyond `k`.
+const CONTINUITY: f64 = 0.5;
+
 fn measure(scene: &Scene<'_>) -> (Vec<Measured>, Vec<Vec<Day>>) {
-    let cal = &scene.calendar;
     let mut out = Vec::new();
     let mut product_days: Vec<Vec<Day>> = vec![Vec::new(); scene.state.products().len()];
     for (customer, state) in scene.state.customers() {
+        let orders = scene.days_of(customer);
         for history in state.pairs() {
             let (days, nets) = purchase_days_and_nets(history, scene.as_of);
             product_days[history.product.index()].extend_from_slice(&days);
             if days.len() < MIN_PURCHASES {
                 continue;
             }
-            let Some(rhythm) = PairRhythm::from_days(&days, &nets, |a, b| cal.open_days(a, b))
+            let Some(rhythm) =
+                PairRhythm::from_days(&days, &nets, |a, b| orders_between(orders, a, b))
             else {
                 continue;
             };
@@ -134,7 +145,7 @@ fn measure(scene: &Scene<'_>) -> (Vec<Measured>, Vec<Vec<Day>>) {
                 product: history.product,
                 rhythm,
                 last,
-                gap_open: cal.open_days(last, scene.as_of),
+                gap: orders_between(orders, last, scene.as_of) + CONTINUITY,
                 seasonal_pause,
             });
         }
@@ -166,13 +177,13 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
             product: m.product.index(),
             customer: m.customer.index(),
             rhythm: &m.rhythm,
-            gap_open: m.gap_open,
+            gap: m.gap,
         }),
         scene.state.products().len(),
         scene.state.customers().len(),
     );
     let threshold = scene.config.thresholds.item_lapsed_probability;
-    let horizon_open = scene.horizon_open_days();
+    let horizon = f64::from(scene.config.horizon_days);
     let paused = paused_products(&measured, scene.state.products().len());
     let pairs: Vec<PairLapse> = measured
         .into_iter()
@@ -182,10 +193,10 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
                 priors.customer_cv2[m.customer.index()],
             );
             let skip_rate = m.rhythm.pooled_skip_rate(priors.skip_rate);
-            let probability = m.rhythm.lapse(m.gap_open, cv2, skip_rate, priors.stop_rate);
+            let probability = m.rhythm.lapse(m.gap, cv2, skip_rate, priors.stop_rate);
             let due = m.last + m.rhythm.median_days.round() as i32;
             let customer_still_buys = scene.days_of(m.customer).last().is_some_and(|d| *d > due);
-            let value = m.rhythm.purchases_over(horizon_open) * m.rhythm.net_per_purchase;
+            let value = m.rhythm.purchases_over(horizon) * m.rhythm.net_per_purchase;
             let before_restart = restarts[m.product.index()].is_some_and(|r| m.last < r);
             let watched = customer_still_buys
                 && !m.seasonal_pause

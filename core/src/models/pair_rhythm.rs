@@ -1,12 +1,19 @@
 //! The rhythm of one customer x product pair, and the chance that it has stopped.
 //!
-//! Owns: [`PairRhythm`] (a pair's intervals between purchase days, measured in open days of
-//! the business calendar), [`RhythmPriors`] (the pooled regularity of each product and each
+//! Owns: [`PairRhythm`] (a pair's intervals between purchase days, measured on a clock the
+//! caller chooses: the detectors count the customer's own order days, see below),
+//! [`RhythmPriors`] (the pooled regularity of each product and each
 //! customer, which pairs with few intervals borrow) and [`PairRhythm::lapse`], the scoring of
 //! the open gap since the last purchase as a censored interval. Detectors decide what to flag;
 //! nothing here reads the state.
 //!
 //! # The model
+//!
+//! B2B items are bought on the customer's order days, so the natural clock of a pair is the
+//! customer's orders: an item bought every second order has intervals 2, 2, 2, 3, 2 however
+//! the order days themselves wander, and a customer who orders less often, or closes for the
+//! holidays, has not lapsed any item. Measured this way a regular item's intervals vary far
+//! less than in calendar days, and two missed orders in a row say more than a gap in days.
 //!
 //! Intervals of a pair that is still bought are gamma with the pair's mean `m` and squared
 //! coefficient of variation `c²`. The pair's own `c²` is shrunk toward the prior of its product
@@ -43,8 +50,8 @@ pub const SKIP_RATIO: f64 = 1.6;
 pub struct PairRhythm {
     /// Purchase days (distinct days with a net purchase).
     pub purchases: usize,
-    /// Mean of the recent intervals, in open days.
-    pub mean_open: f64,
+    /// Mean of the recent intervals, in clock units.
+    pub mean_interval: f64,
     /// The pair's own CV² of the recent intervals (before pooling).
     pub cv2: f64,
     /// Intervals the statistics rest on (skips excluded).
@@ -59,11 +66,11 @@ pub struct PairRhythm {
 
 impl PairRhythm {
     /// The rhythm of purchase `days` (ascending) with their net amounts, intervals measured by
-    /// `open_days(from, to)`. `None` with fewer than two intervals.
+    /// `clock(from, to)`. `None` with fewer than two steady intervals.
     pub fn from_days(
         days: &[crate::day::Day],
         nets: &[f64],
-        open_days: impl Fn(crate::day::Day, crate::day::Day) -> f64,
+        clock: impl Fn(crate::day::Day, crate::day::Day) -> f64,
     ) -> Option<PairRhythm> {
         if days.len() < 3 {
             return None;
@@ -78,16 +85,20 @@ impl PairRhythm {
         }
         let open: Vec<f64> = steady
             .iter()
-            .map(|&i| open_days(recent[i], recent[i + 1]).max(1.0))
+            .map(|&i| clock(recent[i], recent[i + 1]).max(1.0))
             .collect();
         let n = open.len() as f64;
-        let mean_open = open.iter().sum::<f64>() / n;
-        let var = open.iter().map(|g| (g - mean_open).powi(2)).sum::<f64>() / (n - 1.0);
+        let mean_interval = open.iter().sum::<f64>() / n;
+        let var = open
+            .iter()
+            .map(|g| (g - mean_interval).powi(2))
+            .sum::<f64>()
+            / (n - 1.0);
         let recent_nets = &nets[nets.len().saturating_sub(recent.len())..];
         Some(PairRhythm {
             purchases: days.len(),
-            mean_open,
-            cv2: var / (mean_open * mean_open),
+            mean_interval,
+            cv2: var / (mean_interval * mean_interval),
             intervals: open.len(),
             skips: skipped.len(),
             median_days,
@@ -108,24 +119,24 @@ impl PairRhythm {
         (self.skips as f64 + PRIOR_INTERVALS * population_skip_rate) / (n + PRIOR_INTERVALS)
     }
 
-    /// P(a gap of `gap_open` open days while still buying): one, two or three intervals.
-    pub fn gap_survival(&self, gap_open: f64, cv2: f64, skip_rate: f64) -> f64 {
+    /// P(a gap of `gap` clock units while still buying): one, two or three intervals.
+    pub fn gap_survival(&self, gap: f64, cv2: f64, skip_rate: f64) -> f64 {
         let s = skip_rate;
         // A sum of k gamma intervals: mean k m, CV² / k.
-        let sum_of = |k: f64| gap_survival(gap_open, k * self.mean_open, cv2 / k);
+        let sum_of = |k: f64| gap_survival(gap, k * self.mean_interval, cv2 / k);
         (1.0 - s) * sum_of(1.0) + s * (1.0 - s) * sum_of(2.0) + s * s * sum_of(3.0)
     }
 
-    /// P(stopped | an open gap of `gap_open` open days) with pooled CV² `cv2`, skip rate
+    /// P(stopped | an open gap of `gap` clock units) with pooled CV² `cv2`, skip rate
     /// `skip_rate` and stop rate per interval `stop_rate`.
-    pub fn lapse(&self, gap_open: f64, cv2: f64, skip_rate: f64, stop_rate: f64) -> f64 {
-        let survival = self.gap_survival(gap_open, cv2, skip_rate);
+    pub fn lapse(&self, gap: f64, cv2: f64, skip_rate: f64, stop_rate: f64) -> f64 {
+        let survival = self.gap_survival(gap, cv2, skip_rate);
         stop_rate / (stop_rate + (1.0 - stop_rate) * survival)
     }
 
-    /// Expected purchases over `horizon_open` open days if the pair goes on.
-    pub fn purchases_over(&self, horizon_open: f64) -> f64 {
-        horizon_open / self.mean_open
+    /// Expected purchases over `horizon_days` calendar days if the pair goes on.
+    pub fn purchases_over(&self, horizon_days: f64) -> f64 {
+        horizon_days / self.median_days.max(1.0)
     }
 }
 
@@ -149,6 +160,9 @@ pub struct RhythmPriors {
 const CLEARLY_STOPPED_SURVIVAL: f64 = 1e-4;
 /// The stop rate is kept within these bounds (a population with no stops yet still may stop).
 const STOP_RATE_BOUNDS: (f64, f64) = (0.0005, 0.5);
+/// Pairs skipping more than this share of their intervals are left out of the population's
+/// skip rate.
+const OCCASIONAL_SKIP_SHARE: f64 = 0.25;
 /// The skip rate is kept within these bounds.
 const SKIP_RATE_BOUNDS: (f64, f64) = (0.001, 0.3);
 
@@ -160,8 +174,8 @@ pub struct MeasuredPair<'a> {
     pub customer: usize,
     /// The rhythm.
     pub rhythm: &'a PairRhythm,
-    /// Open days since its last purchase.
-    pub gap_open: f64,
+    /// Clock units since its last purchase.
+    pub gap: f64,
 }
 
 impl RhythmPriors {
@@ -186,10 +200,18 @@ impl RhythmPriors {
         };
         let product_cv2 = pooled(by_product);
         let customer_cv2 = pooled(by_customer);
-        let (skips, all_intervals) = pairs.clone().fold((0.0, 0.0), |(s, n), p| {
-            let r = p.rhythm;
-            (s + r.skips as f64, n + (r.intervals + r.skips) as f64)
-        });
+        // Pairs that skip often (an item bought every one and a half orders alternates 1 and 2)
+        // carry their own skip rate; the population's is the occasional skip of the others.
+        let (skips, all_intervals) = pairs
+            .clone()
+            .map(|p| {
+                (
+                    p.rhythm.skips as f64,
+                    (p.rhythm.intervals + p.rhythm.skips) as f64,
+                )
+            })
+            .filter(|(skips, n)| *skips <= OCCASIONAL_SKIP_SHARE * n)
+            .fold((0.0, 0.0), |(s, n), (skips, all)| (s + skips, n + all));
         let skip_rate = if all_intervals > 0.0 {
             (skips / all_intervals).clamp(SKIP_RATE_BOUNDS.0, SKIP_RATE_BOUNDS.1)
         } else {
@@ -200,7 +222,7 @@ impl RhythmPriors {
             let r = p.rhythm;
             let cv2 = r.pooled_cv2(product_cv2[p.product], customer_cv2[p.customer]);
             intervals += (r.intervals + r.skips) as f64;
-            let survival = r.gap_survival(p.gap_open, cv2, r.pooled_skip_rate(skip_rate));
+            let survival = r.gap_survival(p.gap, cv2, r.pooled_skip_rate(skip_rate));
             if survival < CLEARLY_STOPPED_SURVIVAL {
                 stops += 1.0;
             }
@@ -234,7 +256,7 @@ mod tests {
     #[test]
     fn a_steady_pair_has_its_interval_and_little_variation() {
         let r = rhythm_of(&[0, 14, 28, 42, 56]);
-        assert_eq!(r.mean_open, 14.0);
+        assert_eq!(r.mean_interval, 14.0);
         assert_eq!(r.cv2, 0.0);
         assert_eq!(r.intervals, 4);
         assert_eq!(r.median_days, 14.0);
@@ -273,7 +295,7 @@ mod tests {
     fn a_skipped_purchase_is_left_out_of_the_rhythm_and_softens_a_double_gap() {
         let r = rhythm_of(&[0, 10, 20, 40, 50, 60]);
         assert_eq!((r.intervals, r.skips), (4, 1));
-        assert_eq!(r.mean_open, 10.0);
+        assert_eq!(r.mean_interval, 10.0);
         let cv2 = 0.02;
         let without = r.lapse(21.0, cv2, 0.0, 0.01);
         let with = r.lapse(21.0, cv2, 0.05, 0.01);
@@ -294,7 +316,7 @@ mod tests {
                 product: 0,
                 customer: c,
                 rhythm: &r,
-                gap_open: gap,
+                gap,
             })
         };
         let priors = RhythmPriors::learn(measured(), 1, 2);
