@@ -360,7 +360,7 @@ mod tests {
             won: 1,
         };
         assert_eq!(s.win_rate(), Some(0.25));
-        assert_eq!(s.exceedance(3.0), 1.0);
+        assert_eq!(s.exceedance(2.0), 1.0);
         assert_eq!(s.exceedance(10.0), 2.0 / 3.0);
         assert_eq!(s.exceedance(100.0), 1.0 / 3.0);
         let (mu, sigma) = s.log_normal().unwrap();
