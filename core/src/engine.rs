@@ -310,6 +310,39 @@ impl Engine {
         Ok(signals_frame(&self.state, &risen))
     }
 
+    /// Next-best offers at `as_of`: per customer the top `k` products it never bought, with
+    /// score, suggested price and evidence (see [`crate::affinity::recommend_frame`] for the
+    /// columns); by customer, then rank. `customers` limits the rows to those ids (default:
+    /// every customer with a purchase). The `cross_sell` signals are its strongest rows.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when `k` is not in 1..=1000, `as_of` is implausible, or a
+    /// customer id is unknown (the message names it).
+    pub fn recommend(&self, as_of: Day, k: usize, customers: Option<&[&str]>) -> Result<Frame> {
+        if !(1..=1000).contains(&k) {
+            return Err(Error::InvalidArgument(format!(
+                "k is {k}; recommend takes between 1 and 1000 products per customer"
+            )));
+        }
+        let as_of = self.resolve_day(Some(as_of))?;
+        let ids = customers
+            .map(|list| {
+                list.iter()
+                    .map(|text| {
+                        self.state.customer_id(text).ok_or_else(|| {
+                            Error::InvalidArgument(format!(
+                                "customer {text:?} is unknown; pass ids of ingested customers"
+                            ))
+                        })
+                    })
+                    .collect::<Result<Vec<CustomerId>>>()
+            })
+            .transpose()?;
+        let offers = crate::affinity::offers(&self.state, &self.config, as_of, k, ids.as_deref());
+        Ok(crate::affinity::recommend_frame(&self.state, &offers))
+    }
+
     fn resolve_day(&self, as_of: Option<Day>) -> Result<Day> {
         let day = as_of
             .or(self.clock)

@@ -24,9 +24,11 @@
 //! - [`ingest`]: the rules of a usable row, CSV and date reading; [`state`]: histories;
 //! - [`kpi`]: the KPI definitions; [`synth`]: a synthetic distributor with labelled events;
 //! - [`itemsets`]: frequent itemsets and association rules (as mlxtend);
+//! - [`affinity`]: incremental co-occurrence, similar customers and recommendations;
 //! - [`Engine`]: the calls of the public surface; [`snapshot`]: the byte format.
 #![warn(missing_docs)]
 
+pub mod affinity;
 pub mod config;
 pub mod day;
 pub mod detect;

@@ -5,6 +5,7 @@
 //! its signals to reps and segments. A detector reads; it never changes the state, and it never
 //! ranks (the ranker does).
 
+mod cross_sell;
 mod customer_at_risk;
 mod deal_stalled;
 mod discount_spike;
@@ -17,6 +18,7 @@ pub mod rhythm;
 mod seasonal_due;
 mod variety_drop;
 
+pub use cross_sell::CrossSell;
 pub use customer_at_risk::CustomerAtRisk;
 pub use deal_stalled::DealStalled;
 pub use discount_spike::DiscountSpike;
@@ -168,6 +170,7 @@ pub fn detectors(config: &Config) -> Vec<Box<dyn Detector>> {
         Box::new(ItemLapsed::from_config(config)),
         Box::new(VarietyDrop::from_config(config)),
         Box::new(ItemLapsedAcrossSimilar::from_config(config)),
+        Box::new(CrossSell::from_config(config)),
         Box::new(SeasonalDue::from_config(config)),
         Box::new(DiscountSpike::from_config(config)),
         Box::new(DealStalled::from_config(config)),
