@@ -71,6 +71,7 @@ pub(crate) fn ingest_orders(
     let rows = batch.len();
     let mut report = IngestReport::default();
     let mut staged = StagedLines::default();
+    let mut recent = RecentIds::default();
     for row in 0..rows {
         let cells = (|| -> Result<OrderCells<'_>, RowError> {
             Ok(OrderCells {
@@ -86,7 +87,15 @@ pub(crate) fn ingest_orders(
                 currency: optional(currency, row, "currency", text_cell)?,
             })
         })();
-        land(state, config, cells, row, &mut staged, &mut report);
+        land(
+            state,
+            config,
+            cells,
+            row,
+            &mut staged,
+            &mut recent,
+            &mut report,
+        );
     }
     staged.store(state);
     Ok(report)
@@ -101,6 +110,7 @@ pub(crate) fn ingest_order_rows(
 ) -> IngestReport {
     let mut report = IngestReport::default();
     let mut staged = StagedLines::default();
+    let mut recent = RecentIds::default();
     for (row, line) in lines.iter().enumerate() {
         let cells = (|| -> Result<OrderCells<'_>, RowError> {
             Ok(OrderCells {
@@ -119,7 +129,15 @@ pub(crate) fn ingest_order_rows(
                 currency: line.currency.as_deref().map(Cow::Borrowed),
             })
         })();
-        land(state, config, cells, row, &mut staged, &mut report);
+        land(
+            state,
+            config,
+            cells,
+            row,
+            &mut staged,
+            &mut recent,
+            &mut report,
+        );
     }
     staged.store(state);
     report
@@ -135,11 +153,12 @@ fn land(
     cells: Result<OrderCells<'_>, RowError>,
     row: usize,
     staged: &mut StagedLines,
+    recent: &mut RecentIds,
     report: &mut IngestReport,
 ) {
     match cells
         .and_then(|c| check(&c).map(|line| (c, line)))
-        .and_then(|(c, line)| take(state, config, c, line, staged))
+        .and_then(|(c, line)| take(state, config, c, line, staged, recent))
     {
         Ok(Landed::New) => report.accepted += 1,
         Ok(Landed::Duplicate) => report.duplicates += 1,
@@ -211,6 +230,45 @@ fn check(c: &OrderCells<'_>) -> Result<Option<u32>, RowError> {
     }
 }
 
+/// The text ids of the previous line and what they interned to. Consecutive lines of an ERP
+/// export mostly share their order and customer, and comparing two short strings is cheaper
+/// than hashing one into the interner.
+#[derive(Default)]
+struct RecentIds {
+    order: (String, Option<OrderId>),
+    customer: (String, Option<CustomerId>),
+}
+
+impl RecentIds {
+    fn order(&mut self, state: &mut State, text: &str) -> OrderId {
+        match self.order {
+            (ref last, Some(id)) if last == text => id,
+            _ => {
+                let id = state.order_slot(text);
+                remember(&mut self.order, text, id);
+                id
+            }
+        }
+    }
+
+    fn customer(&mut self, state: &mut State, text: &str) -> CustomerId {
+        match self.customer {
+            (ref last, Some(id)) if last == text => id,
+            _ => {
+                let id = state.intern_customer(text);
+                remember(&mut self.customer, text, id);
+                id
+            }
+        }
+    }
+}
+
+fn remember<T>(slot: &mut (String, Option<T>), text: &str, id: T) {
+    slot.0.clear();
+    slot.0.push_str(text);
+    slot.1 = Some(id);
+}
+
 /// Claims the line's order and key, and stages the line when it is new.
 fn take(
     state: &mut State,
@@ -218,13 +276,17 @@ fn take(
     c: OrderCells<'_>,
     line_no: Option<u32>,
     staged: &mut StagedLines,
+    recent: &mut RecentIds,
 ) -> Result<Landed, RowError> {
     check_currency(state, config, c.currency.as_deref())?;
-    let customer = customer_of(state, &c.customer)?;
+    let customer = match &c.customer {
+        IdCell::Text(t) => recent.customer(state, t),
+        interned => customer_of(state, interned)?,
+    };
     let product = product_of(state, &c.product)?;
     let rep = c.rep.as_ref().map(|r| rep_of(state, r)).transpose()?;
     let order = match &c.order {
-        IdCell::Text(t) => state.order_slot(t),
+        IdCell::Text(t) => recent.order(state, t),
         IdCell::Interned(id) => {
             check_interned(&state.order_ids, *id, "order_id")?;
             OrderId(*id)
