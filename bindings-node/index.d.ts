@@ -172,6 +172,14 @@ export declare class Engine {
    */
   signals(asOf?: Date | string | null, options?: OutputOptions): Array<Record<string, unknown>> | Buffer
   /**
+   * Next-best offers at `asOf` (a `Date` or an ISO date string): per customer the top `k`
+   * (default 5) products it never bought, by customer, then rank: customerId, rank,
+   * productId, score, suggestedPrice, evidence, probability, expectedRevenue, similarShare,
+   * crossSell. `customers` limits it to those ids. The `cross_sell` signals are its
+   * strongest rows. `{format: 'arrow'}` gives Arrow IPC bytes instead.
+   */
+  recommend(asOf: Date | string, k?: number | undefined | null, customers?: Array<string> | undefined | null, options?: OutputOptions): Array<Record<string, unknown>> | Buffer
+  /**
    * Moves the engine's clock to `asOf` and returns the signals that rose since the last
    * advance: the real-time feed (the same columns as `signals`). The clock never goes back.
    */

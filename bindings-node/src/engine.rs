@@ -524,6 +524,33 @@ impl Engine {
         })
     }
 
+    /// Next-best offers at `asOf` (a `Date` or an ISO date string): per customer the top `k`
+    /// (default 5) products it never bought, by customer, then rank: customerId, rank,
+    /// productId, score, suggestedPrice, evidence, probability, expectedRevenue, similarShare,
+    /// crossSell. `customers` limits it to those ids. The `cross_sell` signals are its
+    /// strongest rows. `{format: 'arrow'}` gives Arrow IPC bytes instead.
+    #[napi(ts_return_type = "Array<Record<string, unknown>> | Buffer")]
+    pub fn recommend(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Date | string")] as_of: Unknown<'_>,
+        k: Option<u32>,
+        customers: Option<Vec<String>>,
+        #[napi(ts_arg_type = "OutputOptions")] options: Option<Unknown<'_>>,
+    ) -> Result<Unknown<'static>, CodedError> {
+        sync(|| {
+            let format = Format::of(read_options(&env, options, OUTPUT_KEYS, "options")?.as_ref())?;
+            let engine = self.engine();
+            let as_of = read_day(&env, as_of, "asOf", engine.config())?;
+            let ids: Option<Vec<&str>> = customers
+                .as_ref()
+                .map(|c| c.iter().map(String::as_str).collect());
+            let frame = engine.recommend(as_of, k.unwrap_or(5) as usize, ids.as_deref())?;
+            drop(engine);
+            output::frame(&env, &frame, format)
+        })
+    }
+
     /// Moves the engine's clock to `asOf` and returns the signals that rose since the last
     /// advance: the real-time feed (the same columns as `signals`). The clock never goes back.
     #[napi(ts_return_type = "Array<Record<string, unknown>> | Buffer")]
