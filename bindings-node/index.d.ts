@@ -766,6 +766,24 @@ export interface ThresholdsConfig {
    * the active window (default 2).
    */
   regularMinPurchases?: number
+  /** `frequency_drop`: the largest P(a count this low) still reported (default 0.005). */
+  frequencyDropAlpha?: number
+  /**
+   * `frequency_drop`: the recent count must be at most this share of the expected one
+   * (default 0.5).
+   */
+  frequencyDropRatio?: number
+  /** `customer_at_risk`: P(alive) below this flags a customer (default 0.001). */
+  atRiskPAlive?: number
+  /** `item_lapsed`: P(the pair stopped) at or above this flags a regular pair (default 0.95). */
+  itemLapsedProbability?: number
+  /**
+   * `variety_drop`: lapsed items must be at least this share of the regular ones (default
+   * 0.25).
+   */
+  varietyDropShare?: number
+  /** `item_lapsed_across_similar`: false-alarm rate of one scan (default 0.001). */
+  similarLapseAlpha?: number
 }
 
 export declare namespace synth {

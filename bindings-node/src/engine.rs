@@ -42,6 +42,50 @@ pub struct ThresholdsConfig {
     /// A product is regular for a customer when bought on at least this many distinct days within
     /// the active window (default 2).
     pub regular_min_purchases: Option<f64>,
+    /// `frequency_drop`: the largest P(a count this low) still reported (default 0.005).
+    pub frequency_drop_alpha: Option<f64>,
+    /// `frequency_drop`: the recent count must be at most this share of the expected one
+    /// (default 0.5).
+    pub frequency_drop_ratio: Option<f64>,
+    /// `customer_at_risk`: P(alive) below this flags a customer (default 0.001).
+    pub at_risk_p_alive: Option<f64>,
+    /// `item_lapsed`: P(the pair stopped) at or above this flags a regular pair (default 0.95).
+    pub item_lapsed_probability: Option<f64>,
+    /// `variety_drop`: lapsed items must be at least this share of the regular ones (default
+    /// 0.25).
+    pub variety_drop_share: Option<f64>,
+    /// `item_lapsed_across_similar`: false-alarm rate of one scan (default 0.001).
+    pub similar_lapse_alpha: Option<f64>,
+}
+
+impl ThresholdsConfig {
+    /// The fields by the core's snake_case names.
+    fn by_name(&self) -> [(&'static str, Option<f64>); 8] {
+        [
+            ("active_window_days", self.active_window_days),
+            ("regular_min_purchases", self.regular_min_purchases),
+            ("frequency_drop_alpha", self.frequency_drop_alpha),
+            ("frequency_drop_ratio", self.frequency_drop_ratio),
+            ("at_risk_p_alive", self.at_risk_p_alive),
+            ("item_lapsed_probability", self.item_lapsed_probability),
+            ("variety_drop_share", self.variety_drop_share),
+            ("similar_lapse_alpha", self.similar_lapse_alpha),
+        ]
+    }
+
+    fn from_core(t: &salespulse::Thresholds) -> ThresholdsConfig {
+        let value = |name: &str| t.entries().iter().find(|(n, _)| *n == name).map(|e| e.1);
+        ThresholdsConfig {
+            active_window_days: value("active_window_days"),
+            regular_min_purchases: value("regular_min_purchases"),
+            frequency_drop_alpha: value("frequency_drop_alpha"),
+            frequency_drop_ratio: value("frequency_drop_ratio"),
+            at_risk_p_alive: value("at_risk_p_alive"),
+            item_lapsed_probability: value("item_lapsed_probability"),
+            variety_drop_share: value("variety_drop_share"),
+            similar_lapse_alpha: value("similar_lapse_alpha"),
+        }
+    }
 }
 
 const CONFIG_KEYS: &[&str] = &[
@@ -53,7 +97,16 @@ const CONFIG_KEYS: &[&str] = &[
     "stages",
     "thresholds",
 ];
-const THRESHOLD_KEYS: &[&str] = &["activeWindowDays", "regularMinPurchases"];
+const THRESHOLD_KEYS: &[&str] = &[
+    "activeWindowDays",
+    "regularMinPurchases",
+    "frequencyDropAlpha",
+    "frequencyDropRatio",
+    "atRiskPAlive",
+    "itemLapsedProbability",
+    "varietyDropShare",
+    "similarLapseAlpha",
+];
 const INGEST_KEYS: &[&str] = &["mapping", "dateFormat"];
 const OUTPUT_KEYS: &[&str] = &["format"];
 
@@ -86,10 +139,7 @@ impl EngineConfig {
             horizon_days: Some(config.horizon_days as f64),
             currency: config.currency.clone(),
             stages: Some(config.stages.clone()),
-            thresholds: Some(ThresholdsConfig {
-                active_window_days: Some(config.thresholds.active_window_days as f64),
-                regular_min_purchases: Some(config.thresholds.regular_min_purchases as f64),
-            }),
+            thresholds: Some(ThresholdsConfig::from_core(&config.thresholds)),
         }
     }
 
@@ -119,12 +169,10 @@ impl EngineConfig {
             config = config.with_stages(stages.iter().cloned());
         }
         if let Some(t) = &self.thresholds {
-            if let Some(n) = t.active_window_days {
-                config.thresholds.active_window_days = whole("thresholds.activeWindowDays", n)?;
-            }
-            if let Some(n) = t.regular_min_purchases {
-                config.thresholds.regular_min_purchases =
-                    whole("thresholds.regularMinPurchases", n)?;
+            for (name, value) in t.by_name() {
+                if let Some(v) = value {
+                    config.thresholds.set(name, v)?;
+                }
             }
         }
         config.validate()?;

@@ -11,6 +11,17 @@ function throwsWith (fn, code, message) {
   })
 }
 
+const DEFAULT_THRESHOLDS = {
+  activeWindowDays: 90,
+  regularMinPurchases: 2,
+  frequencyDropAlpha: 0.005,
+  frequencyDropRatio: 0.5,
+  atRiskPAlive: 0.001,
+  itemLapsedProbability: 0.95,
+  varietyDropShare: 0.25,
+  similarLapseAlpha: 0.001
+}
+
 test('a new engine has the default config', () => {
   const engine = new Engine()
   assert.deepEqual(engine.config, {
@@ -19,7 +30,7 @@ test('a new engine has the default config', () => {
     tasksPerRep: 7,
     horizonDays: 90,
     stages: [],
-    thresholds: { activeWindowDays: 90, regularMinPurchases: 2 }
+    thresholds: DEFAULT_THRESHOLDS
   })
   assert.equal(engine.clock, null)
   assert.deepEqual(new Engine(null).config, engine.config)
@@ -34,12 +45,12 @@ test('every config key is read', () => {
     horizonDays: 60,
     currency: 'ils',
     stages: ['Prospecting', 'Proposal', 'Negotiation'],
-    thresholds: { activeWindowDays: 60, regularMinPurchases: 3 }
+    thresholds: { ...DEFAULT_THRESHOLDS, activeWindowDays: 60, regularMinPurchases: 3, itemLapsedProbability: 0.9 }
   }
   const engine = new Engine(config)
   assert.deepEqual(engine.config, { ...config, currency: 'ILS' })
   assert.equal(new Engine({ weekStart: 'Sun' }).config.weekStart, 'sunday')
-  assert.deepEqual(new Engine({ thresholds: { activeWindowDays: 30 } }).config.thresholds, { activeWindowDays: 30, regularMinPurchases: 2 })
+  assert.deepEqual(new Engine({ thresholds: { activeWindowDays: 30 } }).config.thresholds, { ...DEFAULT_THRESHOLDS, activeWindowDays: 30 })
 })
 
 test('out-of-range settings are ConfigErrors naming the setting', () => {

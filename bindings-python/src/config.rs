@@ -17,7 +17,6 @@ const WEEKDAYS: [&str; 7] = [
 ];
 const KEYS: &str =
     "timezone, week_start, tasks_per_rep, horizon_days, currency, stages, thresholds";
-const THRESHOLD_KEYS: &str = "active_window_days, regular_min_purchases";
 
 /// Engine settings. Every argument is optional; an omitted one keeps its default.
 ///
@@ -28,8 +27,10 @@ const THRESHOLD_KEYS: &str = "active_window_days, regular_min_purchases";
 ///     horizon_days: how far ahead value at stake is counted, 1..3650 (default 90).
 ///     currency: ISO code of all amounts (default: the first currency seen in the orders).
 ///     stages: CRM deal stages in pipeline order (default: learned from the deals).
-///     thresholds: dict with active_window_days (default 90) and regular_min_purchases
-///         (default 2).
+///     thresholds: dict of detection cut-offs: active_window_days (default 90),
+///         regular_min_purchases (2), frequency_drop_alpha (0.005), frequency_drop_ratio (0.5),
+///         at_risk_p_alive (0.001), item_lapsed_probability (0.95), variety_drop_share (0.25),
+///         similar_lapse_alpha (0.001); see the Rust `Thresholds` for each meaning.
 ///
 /// Raises:
 ///     ConfigError: a value is out of range or a key is unknown.
@@ -112,14 +113,11 @@ fn set(config: &mut Config, key: &str, value: &Bound<'_, PyAny>) -> PyResult<()>
                 .map_err(|_| config_error(py, format!("thresholds must be a dict, not {value}")))?;
             for (k, v) in dict.iter() {
                 let k: String = k.extract()?;
-                let t = &mut config.thresholds;
-                match k.as_str() {
-                    "active_window_days" => t.active_window_days = extract(&v, &k, "an integer")?,
-                    "regular_min_purchases" => {
-                        t.regular_min_purchases = extract(&v, &k, "an integer")?
-                    }
-                    _ => return Err(unknown(py, &format!("thresholds.{k}"), THRESHOLD_KEYS)),
-                }
+                let v: f64 = extract(&v, &k, "a number")?;
+                config
+                    .thresholds
+                    .set(&k, v)
+                    .map_err(|e| config_error(py, e.to_string()))?;
             }
         }
         _ => return Err(unknown(py, key, KEYS)),
@@ -236,10 +234,14 @@ impl PyConfig {
     /// Detection thresholds as a dict.
     #[getter]
     fn thresholds<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let t = &self.inner.thresholds;
         let d = PyDict::new(py);
-        d.set_item("active_window_days", t.active_window_days)?;
-        d.set_item("regular_min_purchases", t.regular_min_purchases)?;
+        for (name, value) in self.inner.thresholds.entries() {
+            if salespulse::Thresholds::is_whole(name) {
+                d.set_item(name, value as u64)?;
+            } else {
+                d.set_item(name, value)?;
+            }
+        }
         Ok(d)
     }
 

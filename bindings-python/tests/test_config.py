@@ -4,6 +4,18 @@ import salespulse
 from salespulse import Config, ConfigError, Engine
 
 
+DEFAULT_THRESHOLDS = {
+    "active_window_days": 90,
+    "regular_min_purchases": 2,
+    "frequency_drop_alpha": 0.005,
+    "frequency_drop_ratio": 0.5,
+    "at_risk_p_alive": 0.001,
+    "item_lapsed_probability": 0.95,
+    "variety_drop_share": 0.25,
+    "similar_lapse_alpha": 0.001,
+}
+
+
 def test_defaults():
     config = Engine().config
     assert config.timezone == "UTC"
@@ -12,7 +24,7 @@ def test_defaults():
     assert config.horizon_days == 90
     assert config.currency is None
     assert config.stages == []
-    assert config.thresholds == {"active_window_days": 90, "regular_min_purchases": 2}
+    assert config.thresholds == DEFAULT_THRESHOLDS
 
 
 def test_dict_and_config_object_give_the_same_engine_config():
@@ -39,8 +51,10 @@ def test_dict_and_config_object_give_the_same_engine_config():
 
 
 def test_partial_thresholds_keep_the_other_defaults():
-    config = Config(thresholds={"regular_min_purchases": 4})
-    assert config.thresholds == {"active_window_days": 90, "regular_min_purchases": 4}
+    config = Config(thresholds={"regular_min_purchases": 4, "item_lapsed_probability": 0.9})
+    expected = dict(DEFAULT_THRESHOLDS, regular_min_purchases=4, item_lapsed_probability=0.9)
+    assert config.thresholds == expected
+    assert isinstance(config.thresholds["regular_min_purchases"], int)
 
 
 @pytest.mark.parametrize(
@@ -53,6 +67,8 @@ def test_partial_thresholds_keep_the_other_defaults():
         ({"stages": ["a", "a"]}, '"a"'),
         ({"thresholds": {"active_window_days": 3}}, "active_window_days"),
         ({"thresholds": {"bogus": 1}}, "thresholds.bogus"),
+        ({"thresholds": {"item_lapsed_probability": 0.2}}, "item_lapsed_probability"),
+        ({"thresholds": {"regular_min_purchases": 2.5}}, "whole number"),
         ({"tasks_per_rep": "seven"}, "tasks_per_rep"),
         ({"timezon": "UTC"}, "timezon"),
     ],

@@ -65,6 +65,76 @@ pub struct Thresholds {
     pub similar_lapse_alpha: f64,
 }
 
+impl Thresholds {
+    /// The names of the thresholds, in declaration order.
+    pub const NAMES: [&'static str; 8] = [
+        "active_window_days",
+        "regular_min_purchases",
+        "frequency_drop_alpha",
+        "frequency_drop_ratio",
+        "at_risk_p_alive",
+        "item_lapsed_probability",
+        "variety_drop_share",
+        "similar_lapse_alpha",
+    ];
+
+    /// Every threshold with its value, by the names of [`Thresholds::NAMES`] (the bindings'
+    /// dicts and objects are made from this).
+    pub fn entries(&self) -> [(&'static str, f64); 8] {
+        let values = [
+            f64::from(self.active_window_days),
+            f64::from(self.regular_min_purchases),
+            self.frequency_drop_alpha,
+            self.frequency_drop_ratio,
+            self.at_risk_p_alive,
+            self.item_lapsed_probability,
+            self.variety_drop_share,
+            self.similar_lapse_alpha,
+        ];
+        let mut out = [("", 0.0); 8];
+        for (slot, (name, value)) in out.iter_mut().zip(Self::NAMES.into_iter().zip(values)) {
+            *slot = (name, value);
+        }
+        out
+    }
+
+    /// Whether the threshold `name` is a whole number (days or purchases).
+    pub fn is_whole(name: &str) -> bool {
+        matches!(name, "active_window_days" | "regular_min_purchases")
+    }
+
+    /// Sets the threshold `name`. Ranges are checked by [`Config::validate`]; here an unknown
+    /// name, or a fraction where a whole number of days or purchases is due, is an error.
+    pub fn set(&mut self, name: &str, value: f64) -> Result<()> {
+        let whole = |v: f64| -> Result<u32> {
+            if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
+                Ok(v as u32)
+            } else {
+                Err(Error::Config(format!(
+                    "thresholds.{name} is {v}; it must be a whole number"
+                )))
+            }
+        };
+        match name {
+            "active_window_days" => self.active_window_days = whole(value)?,
+            "regular_min_purchases" => self.regular_min_purchases = whole(value)?,
+            "frequency_drop_alpha" => self.frequency_drop_alpha = value,
+            "frequency_drop_ratio" => self.frequency_drop_ratio = value,
+            "at_risk_p_alive" => self.at_risk_p_alive = value,
+            "item_lapsed_probability" => self.item_lapsed_probability = value,
+            "variety_drop_share" => self.variety_drop_share = value,
+            "similar_lapse_alpha" => self.similar_lapse_alpha = value,
+            _ => {
+                return Err(Error::Config(format!(
+                    "thresholds.{name} is not a threshold; the thresholds are: {}",
+                    Self::NAMES.join(", ")
+                )))
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
@@ -211,5 +281,20 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("\"a\""), "{err}");
         assert!(Config::default().validate().is_ok());
+    }
+
+    #[test]
+    fn thresholds_are_set_and_read_by_name() {
+        let mut t = Thresholds::default();
+        for (name, value) in Thresholds::default().entries() {
+            t.set(name, value).unwrap();
+        }
+        assert_eq!(t, Thresholds::default());
+        t.set("item_lapsed_probability", 0.8).unwrap();
+        assert_eq!(t.item_lapsed_probability, 0.8);
+        assert!(t.entries().contains(&("item_lapsed_probability", 0.8)));
+        let unknown = t.set("item_lapse", 0.8).unwrap_err().to_string();
+        assert!(unknown.contains("item_lapsed_probability"), "{unknown}");
+        assert!(t.set("active_window_days", 30.5).is_err());
     }
 }
