@@ -95,3 +95,19 @@ fn one_customer_and_clear_errors() {
     let err = engine.recommend(end, 0, None).unwrap_err();
     assert!(err.to_string().contains("k is 0"), "{err}");
 }
+
+#[test]
+fn the_table_starts_with_the_columns_of_the_api() {
+    let (engine, end) = engine(60);
+    let frame = engine.recommend(end, 2, None).unwrap();
+    let first: Vec<&str> = frame.columns.iter().take(6).map(|c| c.0.as_str()).collect();
+    let api = [
+        "customer_id",
+        "rank",
+        "product_id",
+        "score",
+        "suggested_price",
+        "evidence",
+    ];
+    assert_eq!(first, api);
+}

@@ -129,12 +129,12 @@ pub fn recommend_frame(state: &State, offers: &[Offer]) -> Frame {
             ),
         )
         .with("score", number(&|o| Some(o.score)))
-        .with("probability", number(&|o| Some(o.probability)))
         .with("suggested_price", number(&|o| o.suggested_price))
         .with(
             "evidence",
             Series::Str(offers.iter().map(|o| Some(o.evidence.clone())).collect()),
         )
+        .with("probability", number(&|o| Some(o.probability)))
         .with("expected_revenue", number(&|o| Some(o.expected_revenue)))
         .with("similar_share", number(&|o| Some(o.similar_share)))
         .with(
