@@ -331,6 +331,44 @@ impl PyEngine {
         convert::frame(py, &frame, to)
     }
 
+    /// Next-best offers: per customer the top ``k`` products it never bought.
+    ///
+    /// Rules ("buys A and B, so C"), what similar customers buy, and popularity when there is no
+    /// closer evidence; the ``cross_sell`` signals are its strongest rows. Only data on or
+    /// before ``as_of`` is read.
+    ///
+    /// Args:
+    ///     as_of: the day: a str ("2024-03-31"), datetime.date, datetime or pandas Timestamp.
+    ///     k: products per customer (1..=1000, default 5).
+    ///     customers: None (default) for every customer with a purchase, or a list of ids.
+    ///     to: "pandas" (default), "polars" or "arrow" (a pyarrow.Table).
+    ///
+    /// Returns:
+    ///     A table by customer, then rank: customer_id, rank, product_id, score (0..1),
+    ///     suggested_price, evidence, probability (of starting to buy it within the horizon),
+    ///     expected_revenue (over the horizon), similar_share, cross_sell (bool).
+    ///
+    /// Raises:
+    ///     InvalidArgumentError: as_of is not a date, k is out of range, or a customer id is
+    ///         unknown.
+    #[pyo3(signature = (as_of, k = 5, customers = None, to = "pandas"))]
+    fn recommend<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+        k: usize,
+        customers: Option<Vec<String>>,
+        to: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (to, as_of) = (To::parse(py, to)?, self.day(as_of, "as_of")?);
+        let engine = &self.inner;
+        let ids: Option<Vec<&str>> = customers
+            .as_ref()
+            .map(|c| c.iter().map(String::as_str).collect());
+        let frame = run(py, || engine.recommend(as_of, k, ids.as_deref()))?;
+        convert::frame(py, &frame, to)
+    }
+
     /// Moves the engine's clock to a day and returns the signals that rose since the last
     /// advance: the real-time feed.
     ///

@@ -41,8 +41,10 @@ class Config:
         horizon_days: how far ahead value at stake is counted, 1..3650 (default 90).
         currency: ISO code of all amounts (default: the first currency seen in the orders).
         stages: CRM deal stages in pipeline order (default: learned from the deals).
-        thresholds: dict with active_window_days (default 90) and regular_min_purchases
-            (default 2).
+        thresholds: dict of detection cut-offs: active_window_days (default 90),
+            regular_min_purchases (2), frequency_drop_alpha (0.005), frequency_drop_ratio (0.5),
+            at_risk_p_alive (0.001), item_lapsed_probability (0.95), variety_drop_share (0.25),
+            similar_lapse_alpha (0.001); see the Rust ``Thresholds`` for each meaning.
 
     Raises:
         ConfigError: a value is out of range or a key is unknown.
@@ -57,7 +59,7 @@ class Config:
         horizon_days: Optional[int] = None,
         currency: Optional[str] = None,
         stages: Optional[List[str]] = None,
-        thresholds: Optional[Mapping[str, int]] = None,
+        thresholds: Optional[Mapping[str, float]] = None,
     ) -> None: ...
     @property
     def timezone(self) -> str:
@@ -78,7 +80,7 @@ class Config:
     def stages(self) -> List[str]:
         """Deal stages in pipeline order (empty: learned from the deals)."""
     @property
-    def thresholds(self) -> Dict[str, int]:
+    def thresholds(self) -> Dict[str, float]:
         """Detection thresholds as a dict."""
     def to_dict(self) -> Dict[str, Any]:
         """All settings as a dict (what ``Config(**d)`` and ``Engine(d)`` take back)."""
@@ -220,6 +222,24 @@ class Engine:
 
         Raises:
             InvalidArgumentError: as_of is not a date, or the engine has no orders and no as_of.
+        """
+    def recommend(
+        self,
+        as_of: DateLike,
+        k: int = 5,
+        customers: Optional[Sequence[str]] = None,
+        to: To = "pandas",
+    ) -> Any:
+        """Next-best offers: per customer the top ``k`` products it never bought (rules, similar
+        customers, then popularity); the ``cross_sell`` signals are its strongest rows.
+
+        Returns:
+            A table by customer, then rank: customer_id, rank, product_id, score, suggested_price,
+            evidence, probability, expected_revenue, similar_share, cross_sell.
+
+        Raises:
+            InvalidArgumentError: as_of is not a date, k is not in 1..1000, or a customer id is
+                unknown.
         """
     def advance(self, as_of: DateLike, to: To = "pandas") -> Any:
         """Moves the clock to ``as_of`` and returns the signals that rose since the last
