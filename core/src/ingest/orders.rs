@@ -69,9 +69,7 @@ pub(crate) fn ingest_orders(
         [0, 1, 2, 3, 4, 5].map(|i| cols[i].expect("required columns are resolved"));
     let [line_no, list, rep, currency] = [6, 7, 8, 9].map(|i| cols[i]);
     let rows = batch.len();
-    let mut report = IngestReport::default();
-    let mut staged = StagedLines::default();
-    let mut recent = RecentIds::default();
+    let mut landing = Landing::default();
     for row in 0..rows {
         let cells = (|| -> Result<OrderCells<'_>, RowError> {
             Ok(OrderCells {
@@ -87,18 +85,9 @@ pub(crate) fn ingest_orders(
                 currency: optional(currency, row, "currency", text_cell)?,
             })
         })();
-        land(
-            state,
-            config,
-            cells,
-            row,
-            &mut staged,
-            &mut recent,
-            &mut report,
-        );
+        landing.land(state, config, cells, row);
     }
-    staged.store(state);
-    Ok(report)
+    Ok(landing.finish(state))
 }
 
 /// Ingests typed order lines.
@@ -108,9 +97,7 @@ pub(crate) fn ingest_order_rows(
     lines: &[OrderLine],
     reader: &DateReader,
 ) -> IngestReport {
-    let mut report = IngestReport::default();
-    let mut staged = StagedLines::default();
-    let mut recent = RecentIds::default();
+    let mut landing = Landing::default();
     for (row, line) in lines.iter().enumerate() {
         let cells = (|| -> Result<OrderCells<'_>, RowError> {
             Ok(OrderCells {
@@ -129,40 +116,47 @@ pub(crate) fn ingest_order_rows(
                 currency: line.currency.as_deref().map(Cow::Borrowed),
             })
         })();
-        land(
-            state,
-            config,
-            cells,
-            row,
-            &mut staged,
-            &mut recent,
-            &mut report,
-        );
+        landing.land(state, config, cells, row);
     }
-    staged.store(state);
-    report
+    landing.finish(state)
 }
 
 fn text_id<'a>(name: &'static str, text: &'a str) -> Result<IdCell<'a>, RowError> {
     id_cell(crate::table::Cell::Text(text)).map_err(|e| (name, e))
 }
 
-fn land(
-    state: &mut State,
-    config: &Config,
-    cells: Result<OrderCells<'_>, RowError>,
-    row: usize,
-    staged: &mut StagedLines,
-    recent: &mut RecentIds,
-    report: &mut IngestReport,
-) {
-    match cells
-        .and_then(|c| check(&c).map(|line| (c, line)))
-        .and_then(|(c, line)| take(state, config, c, line, staged, recent))
-    {
-        Ok(Landed::New) => report.accepted += 1,
-        Ok(Landed::Duplicate) => report.duplicates += 1,
-        Err((column, reason)) => report.reject(row, column, reason),
+/// One ingest call's progress: the report, the staged lines and the recent ids.
+#[derive(Default)]
+struct Landing {
+    report: IngestReport,
+    staged: StagedLines,
+    recent: RecentIds,
+}
+
+impl Landing {
+    /// Checks a read row and takes it, or records why not.
+    fn land(
+        &mut self,
+        state: &mut State,
+        config: &Config,
+        cells: Result<OrderCells<'_>, RowError>,
+        row: usize,
+    ) {
+        let (staged, recent) = (&mut self.staged, &mut self.recent);
+        match cells
+            .and_then(|c| check(&c).map(|line| (c, line)))
+            .and_then(|(c, line)| take(state, config, c, line, staged, recent))
+        {
+            Ok(Landed::New) => self.report.accepted += 1,
+            Ok(Landed::Duplicate) => self.report.duplicates += 1,
+            Err((column, reason)) => self.report.reject(row, column, reason),
+        }
+    }
+
+    /// Stores what is staged and returns the report.
+    fn finish(mut self, state: &mut State) -> IngestReport {
+        self.staged.store(state);
+        self.report
     }
 }
 
