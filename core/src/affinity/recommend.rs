@@ -88,6 +88,9 @@ pub struct Scratch {
     customers: Vec<f32>,
     slots: Vec<Slot>,
     touched: Vec<u32>,
+    /// owned[item]: the customer being scored bought it (a flag per item beats a binary search
+    /// in the inner loops).
+    owned: Vec<bool>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -179,23 +182,40 @@ impl Recommender {
     /// The top `k` items the customer never bought, best first.
     pub fn recommend(&self, customer: u32, k: usize, scratch: &mut Scratch) -> Recommendations {
         scratch.slots.resize(self.profiles.items(), Slot::default());
+        scratch.owned.resize(self.profiles.items(), false);
+        for s in self.profiles.of(customer) {
+            scratch.owned[s.item as usize] = true;
+        }
         let neighbours =
             self.similar
                 .neighbours(customer, self.options.neighbours, &mut scratch.customers);
-        self.collect_neighbours(customer, &neighbours, scratch);
+        self.collect_neighbours(&neighbours, scratch);
         self.collect_rules(customer, scratch);
         let total: f32 = neighbours.iter().map(|n| n.similarity).sum();
-        let mut candidates: Vec<Candidate> = scratch
+        let mut scored: Vec<(f64, u32, Slot)> = scratch
             .touched
             .drain(..)
             .map(|item| {
                 let slot = std::mem::take(&mut scratch.slots[item as usize]);
-                self.candidate(item, slot, total)
+                (self.score(slot, total), item, slot)
             })
             .collect();
-        candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.item.cmp(&b.item)));
-        candidates.truncate(k);
+        let order =
+            |a: &(f64, u32, Slot), b: &(f64, u32, Slot)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if scored.len() > k && k > 0 {
+            scored.select_nth_unstable_by(k - 1, order);
+        }
+        scored.truncate(k);
+        scored.sort_by(order);
+        // Rule metrics and evidence only for the few kept: most touched items are dropped.
+        let mut candidates: Vec<Candidate> = scored
+            .into_iter()
+            .map(|(score, item, slot)| self.candidate(item, slot, score, total))
+            .collect();
         self.fill_with_popular(customer, k, &mut candidates);
+        for s in self.profiles.of(customer) {
+            scratch.owned[s.item as usize] = false;
+        }
         Recommendations {
             neighbours,
             candidates,
@@ -222,10 +242,10 @@ impl Recommender {
         slot
     }
 
-    fn collect_neighbours(&self, customer: u32, neighbours: &[Neighbour], scratch: &mut Scratch) {
+    fn collect_neighbours(&self, neighbours: &[Neighbour], scratch: &mut Scratch) {
         for n in neighbours {
             for s in self.profiles.of(n.customer) {
-                if !self.profiles.owns(customer, s.item) {
+                if !scratch.owned[s.item as usize] {
                     let slot = Self::touch(scratch, s.item);
                     slot.weight += n.similarity;
                     slot.buyers += 1;
@@ -238,7 +258,7 @@ impl Recommender {
         for a in self.profiles.of(customer) {
             let n_a = f64::from(self.co.count(a.item));
             for (c, together) in self.co.partners(a.item) {
-                if together < self.options.min_together || self.profiles.owns(customer, c) {
+                if together < self.options.min_together || scratch.owned[c as usize] {
                     continue;
                 }
                 let strength = f64::from(together) / (n_a + self.options.shrink);
@@ -247,18 +267,18 @@ impl Recommender {
         }
     }
 
-    fn candidate(&self, item: u32, slot: Slot, total: f32) -> Candidate {
-        let share = if total > 0.0 {
-            f64::from(slot.weight / total)
-        } else {
-            0.0
-        };
+    /// rule_weight x the best rule's shrunk confidence + the rest x the neighbours' share.
+    fn score(&self, slot: Slot, total: f32) -> f64 {
         let rule = slot.rules[0].map_or(0.0, |r| r.1);
         let w = self.options.rule_weight;
+        w * rule + (1.0 - w) * share(slot, total)
+    }
+
+    fn candidate(&self, item: u32, slot: Slot, score: f64, total: f32) -> Candidate {
         Candidate {
             item,
-            score: w * rule + (1.0 - w) * share,
-            similar_share: share,
+            score,
+            similar_share: share(slot, total),
             similar_buyers: slot.buyers,
             rules: slot
                 .rules
@@ -296,6 +316,15 @@ impl Recommender {
                 popular: true,
             });
         }
+    }
+}
+
+/// The similarity-weighted share of the neighbours who buy the slot's item.
+fn share(slot: Slot, total: f32) -> f64 {
+    if total > 0.0 {
+        f64::from(slot.weight / total)
+    } else {
+        0.0
     }
 }
 
