@@ -7,30 +7,19 @@
 //! (the row number) of the one product "CD".
 
 use chrono::NaiveDate;
-use salespulse::ingest::csv::CsvTable;
-use salespulse::ingest::{CsvOptions, Delimiter};
 use salespulse::state::Fixed;
-use salespulse::table::{Column, Frame, Series};
-use salespulse::{Config, Day, Engine, GroupBy, IngestOptions, IngestReport};
+use salespulse::table::{Frame, Series};
+use salespulse::{Config, Day, Engine, GroupBy, IngestReport};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-const PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/data/cdnow/CDNOW_master.txt"
-);
+mod common;
+use common::cdnow::{file_bytes, ingest};
+
 const DATA_ROWS: usize = 69_659;
 const CUSTOMERS: usize = 23_570;
 /// The default active window, which the KPIs below use.
 const W: i32 = 90;
-
-fn file_bytes() -> Vec<u8> {
-    std::fs::read(PATH).unwrap_or_else(|e| {
-        panic!(
-            "the CDNOW data file is required at {PATH} (shared/data/cdnow/CDNOW_master.txt): {e}"
-        )
-    })
-}
 
 fn date(ymd: &str) -> Day {
     Day::from_date(NaiveDate::parse_from_str(ymd, "%Y%m%d").unwrap())
@@ -103,24 +92,6 @@ fn by_customer(rows: &[Option<Row>]) -> BTreeMap<&str, Vec<&Row>> {
 
 // ---------------------------------------------------------------------------------------------
 // The engine's reading.
-
-/// Ingests the file's bytes through `CsvTable` plus two generated columns: order_id (the data
-/// row) and product_id ("CD").
-fn ingest(bytes: &[u8]) -> (Engine, IngestReport) {
-    let csv = CsvOptions::default().with_delimiter(Delimiter::Whitespace);
-    let table = CsvTable::from_bytes(bytes, &csv).unwrap();
-    let orders: Vec<i64> = table.source_rows.iter().map(|&r| r as i64).collect();
-    let products = vec!["CD"; orders.len()];
-    let mut batch = table.batch();
-    batch.push("order_id", Column::Int(&orders));
-    batch.push("product_id", Column::Text(&products));
-    let options = IngestOptions::default()
-        .map("quantity", "number_of_cds")
-        .map("net_amount", "dollar_value");
-    let mut engine = Engine::new(Config::default()).unwrap();
-    let report = engine.ingest_orders(&batch, &options).unwrap();
-    (engine, table.restore_rows(report))
-}
 
 /// The file, its independent reading and the engine's, made once for all tests.
 struct Cdnow {

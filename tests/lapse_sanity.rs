@@ -5,10 +5,11 @@
 
 use salespulse::detect::lapses::MIN_PURCHASES;
 use salespulse::detect::Scene;
-use salespulse::ingest::{CsvOptions, DateFormat, Delimiter};
-use salespulse::table::Column;
+use salespulse::ingest::{CsvOptions, DateFormat};
 use salespulse::{Config, Day, Engine, IngestOptions, SignalKind, TableKind};
 use std::collections::BTreeMap;
+
+mod common;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data");
 
@@ -18,19 +19,7 @@ fn read(path: &str) -> Vec<u8> {
 }
 
 fn cdnow() -> Engine {
-    let bytes = read("cdnow/CDNOW_master.txt");
-    let csv = CsvOptions::default().with_delimiter(Delimiter::Whitespace);
-    let table = salespulse::ingest::csv::CsvTable::from_bytes(&bytes, &csv).unwrap();
-    let orders: Vec<i64> = table.source_rows.iter().map(|&r| r as i64).collect();
-    let products = vec!["CD"; orders.len()];
-    let mut batch = table.batch();
-    batch.push("order_id", Column::Int(&orders));
-    batch.push("product_id", Column::Text(&products));
-    let options = IngestOptions::default()
-        .map("quantity", "number_of_cds")
-        .map("net_amount", "dollar_value");
-    let mut engine = Engine::new(Config::default()).unwrap();
-    let report = engine.ingest_orders(&batch, &options).unwrap();
+    let (engine, report) = common::cdnow::ingest(&common::cdnow::file_bytes());
     assert!(report.accepted > 60_000, "{report}");
     engine
 }
