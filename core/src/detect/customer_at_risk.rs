@@ -29,7 +29,6 @@ use crate::signal::{Signal, SignalKind};
 #[derive(Clone, Debug)]
 pub struct CustomerAtRisk {
     threshold: f64,
-    horizon_days: f64,
 }
 
 /// Repeat purchases a customer needs before it can be "at risk".
@@ -50,11 +49,10 @@ struct Summary {
 }
 
 impl CustomerAtRisk {
-    /// The detector with the configured threshold and horizon.
+    /// The detector with the configured threshold (the horizon comes from the scene).
     pub fn from_config(config: &Config) -> CustomerAtRisk {
         CustomerAtRisk {
             threshold: config.thresholds.at_risk_p_alive,
-            horizon_days: f64::from(config.horizon_days),
         }
     }
 }
@@ -138,8 +136,7 @@ impl Detector for CustomerAtRisk {
         let Ok(model) = BetaGeo::new().fit(&RfmData::new(&freq, &rec, &age)) else {
             return Vec::new();
         };
-        let open_share = scene.calendar.open_days(scene.as_of - 365, scene.as_of) / 365.0;
-        let horizon = self.horizon_days * open_share;
+        let horizon = scene.horizon_open_days();
         let spend = spend_per_purchase(&all);
         let rhythms = all.iter().filter_map(|s| s.rhythm.map(|r| r.1));
         let population_cv2 = median(rhythms.collect()).unwrap_or(1.0);

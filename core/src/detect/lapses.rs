@@ -81,21 +81,6 @@ impl Scene<'_> {
     }
 }
 
-/// A pair's purchase days up to the scene's day and their net amounts.
-fn purchase_days_and_nets(history: &crate::state::PairHistory, as_of: Day) -> (Vec<Day>, Vec<f64>) {
-    history
-        .until(as_of)
-        .chunk_by(|a, b| a.day == b.day)
-        .filter(|day| day.iter().map(|p| f64::from(p.quantity)).sum::<f64>() > 0.0)
-        .map(|day| {
-            (
-                day[0].day,
-                day.iter().map(|p| f64::from(p.net)).sum::<f64>(),
-            )
-        })
-        .unzip()
-}
-
 struct Measured {
     customer: CustomerId,
     product: ProductId,
@@ -123,7 +108,7 @@ fn measure(scene: &Scene<'_>) -> (Vec<Measured>, Vec<Vec<Day>>) {
     for (customer, state) in scene.state.customers() {
         let orders = scene.days_of(customer);
         for history in state.pairs() {
-            let (days, nets) = purchase_days_and_nets(history, scene.as_of);
+            let (days, nets): (Vec<Day>, Vec<f64>) = history.purchases_until(scene.as_of).unzip();
             product_days[history.product.index()].extend_from_slice(&days);
             if days.len() < MIN_PURCHASES {
                 continue;

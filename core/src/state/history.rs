@@ -96,11 +96,18 @@ impl PairHistory {
     /// Distinct days with a net purchase (quantity summed over the day's lines > 0) on or before
     /// `day`: the purchase events of the pair's rhythm, returns netted out.
     pub fn purchase_days_until(&self, day: Day) -> impl Iterator<Item = Day> + '_ {
-        let lines = self.until(day);
-        lines
+        self.purchases_until(day).map(|(d, _)| d)
+    }
+
+    /// [`PairHistory::purchase_days_until`] with each day's net amount (its lines summed).
+    pub fn purchases_until(&self, day: Day) -> impl Iterator<Item = (Day, f64)> + '_ {
+        self.until(day)
             .chunk_by(|a, b| a.day == b.day)
             .filter(|same_day| same_day.iter().map(|p| p.quantity as f64).sum::<f64>() > 0.0)
-            .map(|same_day| same_day[0].day)
+            .map(|same_day| {
+                let net = same_day.iter().map(|p| f64::from(p.net)).sum::<f64>();
+                (same_day[0].day, net)
+            })
     }
 
     /// Drops spare capacity left by growth when it is more than a quarter of the length, so
