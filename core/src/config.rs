@@ -4,6 +4,7 @@
 //! thresholds from here; nothing else in the crate hard-codes a tunable.
 
 use crate::error::{Error, Result};
+use crate::rank::RankWeights;
 use chrono::Weekday;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,8 @@ pub struct Config {
     pub stages: Vec<String>,
     /// Detection thresholds.
     pub thresholds: Thresholds,
+    /// The ranker's weights (see [`crate::rank::value_model`]).
+    pub rank: RankWeights,
 }
 
 /// Cut-offs of the KPIs and detectors.
@@ -160,6 +163,7 @@ impl Default for Config {
             currency: None,
             stages: Vec::new(),
             thresholds: Thresholds::default(),
+            rank: RankWeights::default(),
         }
     }
 }
@@ -199,6 +203,13 @@ impl Config {
     pub fn with_currency(mut self, code: &str) -> Self {
         self.currency = Some(code.trim().to_ascii_uppercase());
         self
+    }
+
+    /// Sets the ranker's weights.
+    pub fn with_rank_weights(mut self, weights: RankWeights) -> Result<Self> {
+        weights.validate()?;
+        self.rank = weights;
+        Ok(self)
     }
 
     /// Fixes the deal stages, in pipeline order.
@@ -253,6 +264,7 @@ impl Config {
                 )));
             }
         }
+        self.rank.validate()?;
         let mut seen = std::collections::HashSet::new();
         for stage in &self.stages {
             if stage.trim().is_empty() || !seen.insert(stage.trim()) {

@@ -25,10 +25,13 @@
 //! - [`kpi`]: the KPI definitions; [`synth`]: a synthetic distributor with labelled events;
 //! - [`itemsets`]: frequent itemsets and association rules (as mlxtend);
 //! - [`affinity`]: incremental co-occurrence, similar customers and recommendations;
+//! - [`rank`]: the value of acting on signals, and each rep's diverse short list;
+//! - [`brief`]: the weekly brief (tasks, manager digests, Markdown, HTML in en and he);
 //! - [`Engine`]: the calls of the public surface; [`snapshot`]: the byte format.
 #![warn(missing_docs)]
 
 pub mod affinity;
+pub mod brief;
 pub mod config;
 pub mod day;
 pub mod detect;
@@ -41,6 +44,7 @@ pub mod itemsets;
 pub mod kpi;
 pub mod model;
 pub mod models;
+pub mod rank;
 pub mod signal;
 pub mod snapshot;
 pub mod state;

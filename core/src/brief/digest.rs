@@ -1,0 +1,187 @@
+//! The manager's digest: what a team's manager reads each week.
+//!
+//! Owns: [`Digest`] and [`build_digests`]: for every manager (a rep that some rep names as its
+//! manager) the team (its reps), the team-level signals (those about no single customer:
+//! `item_lapsed_across_similar`, `discount_spike`, `pipeline_slowdown`, and any new kind of that
+//! level), and the team's KPIs this week against last week. Each rep's top tasks are read from
+//! the brief's tasks when rendering. KPI definitions are [`crate::kpi`]'s; here they are only
+//! summed over the team's reps.
+//!
+//! A team-level signal goes to the manager it names (`rep_id`: the manager, or a rep whose
+//! manager then gets it); one about a segment goes to every manager whose team serves that
+//! segment; one about neither to every manager.
+
+use crate::config::Config;
+use crate::day::Day;
+use crate::error::Result;
+use crate::ids::{LabelId, RepId};
+use crate::kpi::{kpis, GroupBy};
+use crate::rank::signal_value;
+use crate::signal::Signal;
+use crate::state::State;
+use crate::table::Frame;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Tasks per rep shown in a digest.
+pub const TOP_TASKS: usize = 3;
+
+/// A team-level signal as the digest lists it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TeamSignal {
+    /// The signal kind.
+    pub kind: String,
+    /// The segment it is about, if any.
+    pub segment: Option<String>,
+    /// The product it is about, if any.
+    pub product_id: Option<String>,
+    /// Money at stake over the horizon.
+    pub value_at_stake: f64,
+    /// P(the finding is real).
+    pub probability: f64,
+    /// The value of acting (the ranker's value model).
+    pub value: f64,
+    /// The reason in one sentence.
+    pub evidence: String,
+}
+
+/// One KPI of a team, this week and last.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KpiChange {
+    /// The KPI's column name in the KPI table (`active_customers`, `churn_rate`, ...).
+    pub name: &'static str,
+    /// Its value at the brief's day.
+    pub this_week: Option<f64>,
+    /// Its value seven days before.
+    pub last_week: Option<f64>,
+}
+
+/// One manager's digest.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Digest {
+    /// The manager's rep id.
+    pub manager_id: String,
+    /// The manager's name, when known.
+    pub manager_name: Option<String>,
+    /// The reps of the team, by id.
+    pub reps: Vec<String>,
+    /// Team-level signals, most valuable first.
+    pub team_signals: Vec<TeamSignal>,
+    /// The team's KPIs this week vs last.
+    pub kpis: Vec<KpiChange>,
+}
+
+/// The KPIs a digest shows, by their KPI-table column.
+pub const KPI_NAMES: [&str; 6] = [
+    "active_customers",
+    "churned_customers",
+    "churn_rate",
+    "orders",
+    "net_revenue",
+    "return_to_basket_rate",
+];
+
+/// Sums of the KPI table's count columns over a set of reps' rows, and the rates rebuilt from
+/// them (a rate of a team is its summed numerator over its summed denominator).
+fn team_kpis(frame: &Frame, state: &State, team: &BTreeSet<RepId>) -> BTreeMap<&'static str, f64> {
+    let reps = frame.str_column("rep_id").unwrap_or(&[]);
+    let rows: Vec<usize> = (0..frame.len())
+        .filter(|&i| {
+            reps[i]
+                .as_deref()
+                .and_then(|r| state.rep_id(r))
+                .is_some_and(|r| team.contains(&r))
+        })
+        .collect();
+    let sum = |name: &str| -> f64 {
+        match (frame.i64_column(name), frame.f64_column(name)) {
+            (Some(v), _) => rows.iter().filter_map(|&i| v[i]).map(|x| x as f64).sum(),
+            (_, Some(v)) => rows.iter().filter_map(|&i| v[i]).sum(),
+            _ => 0.0,
+        }
+    };
+    let mut out = BTreeMap::new();
+    out.insert("active_customers", sum("active_customers"));
+    out.insert("churned_customers", sum("churned_customers"));
+    let prev = sum("active_customers_prev");
+    if prev > 0.0 {
+        out.insert("churn_rate", sum("churned_customers") / prev);
+    }
+    out.insert("orders", sum("orders"));
+    out.insert("net_revenue", sum("net_revenue"));
+    let lapsed = sum("lapsed_pairs");
+    if lapsed > 0.0 {
+        out.insert("return_to_basket_rate", sum("returned_pairs") / lapsed);
+    }
+    out
+}
+
+/// Every manager's digest at `as_of`, by manager id.
+pub fn build_digests(
+    state: &State,
+    config: &Config,
+    as_of: Day,
+    signals: &[Signal],
+) -> Result<Vec<Digest>> {
+    let mut teams: BTreeMap<RepId, BTreeSet<RepId>> = BTreeMap::new();
+    for (id, rep) in state.reps() {
+        if let Some(manager) = rep.manager.filter(|m| *m != id) {
+            teams.entry(manager).or_default().insert(id);
+        }
+    }
+    if teams.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut segments: BTreeMap<RepId, BTreeSet<LabelId>> = BTreeMap::new();
+    for (_, c) in state.customers() {
+        if let (Some(rep), Some(segment)) = (c.rep(), c.master.segment) {
+            segments.entry(rep).or_default().insert(segment);
+        }
+    }
+    let now = kpis(state, config, as_of, Some(GroupBy::Rep))?;
+    let before = kpis(state, config, as_of - 7, Some(GroupBy::Rep))?;
+    let team_level: Vec<&Signal> = signals.iter().filter(|s| s.customer.is_none()).collect();
+    let mut out = Vec::new();
+    for (manager, team) in &teams {
+        let serves = |segment: LabelId| {
+            team.iter()
+                .chain(std::iter::once(manager))
+                .any(|r| segments.get(r).is_some_and(|s| s.contains(&segment)))
+        };
+        let mut team_signals: Vec<TeamSignal> = team_level
+            .iter()
+            .filter(|s| match (s.rep, s.segment) {
+                (Some(r), _) => r == *manager || state.rep(r).manager == Some(*manager),
+                (None, Some(segment)) => serves(segment),
+                (None, None) => true,
+            })
+            .map(|s| TeamSignal {
+                kind: s.kind.name().to_string(),
+                segment: s.segment.map(|l| state.segment_text(l).to_string()),
+                product_id: s.product.map(|p| state.product_text(p).to_string()),
+                value_at_stake: s.value_at_stake,
+                probability: s.probability,
+                value: signal_value(&config.rank, s),
+                evidence: s.evidence.clone(),
+            })
+            .collect();
+        team_signals.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.kind.cmp(&b.kind)));
+        let (this, last) = (team_kpis(&now, state, team), team_kpis(&before, state, team));
+        out.push(Digest {
+            manager_id: state.rep_text(*manager).to_string(),
+            manager_name: state.rep(*manager).name.clone(),
+            reps: team.iter().map(|r| state.rep_text(*r).to_string()).collect(),
+            team_signals,
+            kpis: KPI_NAMES
+                .iter()
+                .map(|name| KpiChange {
+                    name,
+                    this_week: this.get(name).copied(),
+                    last_week: last.get(name).copied(),
+                })
+                .collect(),
+        });
+    }
+    out.sort_by(|a, b| a.manager_id.cmp(&b.manager_id));
+    Ok(out)
+}
