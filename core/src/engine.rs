@@ -11,6 +11,7 @@ use crate::ids::{CustomerId, LabelId, ProductId};
 use crate::ingest::csv::CsvTable;
 use crate::ingest::{self, CsvOptions, DateFormat, DateReader, IngestReport};
 use crate::model::{CustomerRow, DealRow, OrderLine, ProductRow, RepRow};
+use crate::realtime::{Feed, FeedOptions};
 use crate::signal::{signals_frame, Signal, SignalKind};
 use crate::state::{State, StateStats};
 use crate::table::Frame;
@@ -95,6 +96,24 @@ pub struct Engine {
     clock: Option<Day>,
     /// Keys of the signals active at the last `advance`, so the feed reports only new ones.
     active: BTreeSet<SignalKey>,
+    /// The incremental feed behind `advance`; derived from the state, so not serialised: it is
+    /// rebuilt by the first advance after a restore, a merge or new customer master data.
+    #[serde(skip)]
+    feed: FeedSlot,
+}
+
+/// The engine's feed and its options. Derived data: two engines with the same state compare
+/// equal whatever their feeds hold.
+#[derive(Clone, Debug, Default)]
+struct FeedSlot {
+    feed: Option<Box<Feed>>,
+    options: FeedOptions,
+}
+
+impl PartialEq for FeedSlot {
+    fn eq(&self, _: &FeedSlot) -> bool {
+        true
+    }
 }
 
 type SignalKey = (
@@ -113,6 +132,7 @@ impl Engine {
             state: State::default(),
             clock: None,
             active: BTreeSet::new(),
+            feed: FeedSlot::default(),
         })
     }
 
@@ -154,7 +174,11 @@ impl Engine {
             TableKind::Orders => {
                 ingest::ingest_orders(state, &self.config, batch, mapping, &reader)
             }
-            TableKind::Customers => ingest::ingest_customers(state, batch, mapping),
+            TableKind::Customers => {
+                // Segments may change: the feed's per-segment counts are rebuilt.
+                self.feed.feed = None;
+                ingest::ingest_customers(state, batch, mapping)
+            }
             TableKind::Reps => ingest::ingest_reps(state, batch, mapping),
             TableKind::Products => ingest::ingest_products(state, batch, mapping),
             TableKind::Deals => ingest::ingest_deals(state, &self.config, batch, mapping, &reader),
@@ -227,6 +251,7 @@ impl Engine {
 
     /// Ingests typed customers.
     pub fn ingest_customer_rows(&mut self, rows: &[CustomerRow]) -> IngestReport {
+        self.feed.feed = None;
         ingest::upsert_customers(&mut self.state, rows)
     }
 
@@ -287,21 +312,80 @@ impl Engine {
     /// Moves the clock to `as_of` and returns the signals that rose since the last advance: the
     /// real-time feed. A signal that stays active is reported once; one that clears and rises
     /// again is reported again. The clock never goes back.
+    ///
+    /// The feed is incremental ([`crate::realtime`]): an advance re-reads only the customers
+    /// that received order lines since the previous one and those whose calendar timer fell due,
+    /// re-judges the pairs of products whose pause or restart changed, refits the pooled rhythm
+    /// priors and runs the customer- and team-level detectors on their cadence
+    /// ([`FeedOptions`], weekly by default). Item lapses are counted on each customer's order
+    /// clock, so they rise at the customer's orders. With [`FeedOptions::exact`] it reports
+    /// exactly what diffing [`Engine::signal_list`] between advances reports; `signal_list`
+    /// stays the full-scan truth. The first advance (and the first after a restore, a merge or
+    /// new customer master data) builds the feed from the whole state.
     pub fn advance_list(&mut self, as_of: Day) -> Result<Vec<Signal>> {
         if let Some(clock) = self.clock.filter(|c| as_of < *c) {
             return Err(Error::InvalidArgument(format!(
                 "advance({as_of}) would move the clock back from {clock}; signals(as_of) reads the past"
             )));
         }
-        let current = self.signal_list(Some(as_of))?;
-        let keys: BTreeSet<SignalKey> = current.iter().map(Signal::key).collect();
-        let risen = current
-            .into_iter()
-            .filter(|s| !self.active.contains(&s.key()))
-            .collect();
-        self.active = keys;
+        let as_of = self.resolve_day(Some(as_of))?;
+        if self.feed.feed.as_ref().is_some_and(|f| f.clock() > as_of) {
+            // update_feed read lines beyond this day: start afresh rather than report the future.
+            self.feed.feed = None;
+        }
+        let feed = match &mut self.feed.feed {
+            Some(feed) => feed,
+            slot @ None => slot.insert(Box::new(Feed::build(
+                &mut self.state,
+                &self.config,
+                as_of,
+                self.feed.options,
+                &self.active,
+            ))),
+        };
+        let step = feed.advance(&mut self.state, &self.config, as_of);
+        for key in &step.cleared {
+            self.active.remove(key);
+        }
+        self.active.extend(step.risen.iter().map(Signal::key));
         self.clock = Some(as_of);
-        Ok(risen)
+        Ok(step.risen)
+    }
+
+    /// Reads the order lines ingested since the last call into the feed at `as_of` (the day they
+    /// arrived; not before the clock): the per-order work of the real-time feed, which the next
+    /// [`Engine::advance_list`] would otherwise do. A CRM hook calls it after each small batch so
+    /// that an advance costs only the calendar's part. Does nothing before the first advance.
+    pub fn update_feed(&mut self, as_of: Day) -> Result<()> {
+        if let Some(clock) = self.clock.filter(|c| as_of < *c) {
+            return Err(Error::InvalidArgument(format!(
+                "update_feed({as_of}) is before the clock ({clock})"
+            )));
+        }
+        if let Some(feed) = &mut self.feed.feed {
+            feed.update(&mut self.state, as_of);
+        }
+        Ok(())
+    }
+
+    /// How often the feed refits its priors and runs the customer-level detectors.
+    pub fn feed_options(&self) -> FeedOptions {
+        self.feed.options
+    }
+
+    /// Sets the feed's cadences; the feed is rebuilt at the next advance. Not part of a
+    /// snapshot (a restored engine uses the defaults).
+    pub fn set_feed_options(&mut self, options: FeedOptions) -> Result<()> {
+        if options.refit_every_days == 0 || options.customer_level_every_days == 0 {
+            return Err(Error::InvalidArgument(
+                "feed cadences are whole days, at least 1".into(),
+            ));
+        }
+        self.feed = FeedSlot {
+            feed: None,
+            options,
+        };
+        Ok(())
     }
 
     /// [`Engine::advance_list`] as the signals table.
@@ -391,6 +475,7 @@ impl Engine {
         self.clock = self.clock.max(other.clock);
         // Ids were renamed by the merge; the feed starts afresh.
         self.active.clear();
+        self.feed.feed = None;
         Ok(())
     }
 }

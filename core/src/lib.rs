@@ -45,6 +45,7 @@ pub mod kpi;
 pub mod model;
 pub mod models;
 pub mod rank;
+pub mod realtime;
 pub mod signal;
 pub mod snapshot;
 pub mod state;

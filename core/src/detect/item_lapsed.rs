@@ -7,10 +7,11 @@
 //! item from several customers at once. Value at stake = the pair's expected revenue over the
 //! horizon; probability = P(the pair stopped | its open gap) from the pair rhythm model.
 
-use super::lapses::segment_lapses;
+use super::lapses::{segment_lapses, PairLapse};
 use super::variety_drop::variety_drops;
 use super::{Detector, Scene};
 use crate::config::Config;
+use crate::day::Day;
 use crate::signal::{Signal, SignalKind};
 use std::collections::BTreeSet;
 
@@ -34,6 +35,39 @@ impl ItemLapsed {
     }
 }
 
+/// The `item_lapsed` signal of a reportable pair at `as_of`; `across` when its product also
+/// lapses across the customer's segment (shared with the real-time feed).
+pub(crate) fn item_lapsed_signal(p: &PairLapse, as_of: Day, across: bool) -> Signal {
+    let evidence = format!(
+        "buys every ~{:.0} days, last bought {} days ago; P(stopped) = {:.2}{}",
+        p.rhythm.median_days,
+        as_of - p.last,
+        p.probability,
+        if across {
+            "; the item lapses at several similar customers"
+        } else {
+            ""
+        }
+    );
+    let mut signal = Signal::new(
+        SignalKind::ItemLapsed,
+        Some(p.customer),
+        Some(p.product),
+        as_of,
+        p.value,
+        p.probability,
+        evidence,
+    )
+    .with_detail("median_interval_days", p.rhythm.median_days)
+    .with_detail("days_since_last", f64::from(as_of - p.last))
+    .with_detail("days_overdue", f64::from(as_of - p.due))
+    .with_detail("across_similar", f64::from(u8::from(across)));
+    if across {
+        signal.score *= SHARED_LAPSE_URGENCY;
+    }
+    signal
+}
+
 impl Detector for ItemLapsed {
     fn kind(&self) -> SignalKind {
         SignalKind::ItemLapsed
@@ -52,34 +86,7 @@ impl Detector for ItemLapsed {
             .map(|p| {
                 let segment = scene.state.customer(p.customer).master.segment;
                 let across = segment.is_some_and(|s| shared.contains(&(s, p.product)));
-                let evidence = format!(
-                    "buys every ~{:.0} days, last bought {} days ago; P(stopped) = {:.2}{}",
-                    p.rhythm.median_days,
-                    scene.as_of - p.last,
-                    p.probability,
-                    if across {
-                        "; the item lapses at several similar customers"
-                    } else {
-                        ""
-                    }
-                );
-                let mut signal = Signal::new(
-                    SignalKind::ItemLapsed,
-                    Some(p.customer),
-                    Some(p.product),
-                    scene.as_of,
-                    p.value,
-                    p.probability,
-                    evidence,
-                )
-                .with_detail("median_interval_days", p.rhythm.median_days)
-                .with_detail("days_since_last", f64::from(scene.as_of - p.last))
-                .with_detail("days_overdue", f64::from(scene.as_of - p.due))
-                .with_detail("across_similar", f64::from(u8::from(across)));
-                if across {
-                    signal.score *= SHARED_LAPSE_URGENCY;
-                }
-                signal
+                item_lapsed_signal(p, scene.as_of, across)
             })
             .collect()
     }

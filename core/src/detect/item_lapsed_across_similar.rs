@@ -7,10 +7,12 @@
 //! pairs it explains are linked from their `item_lapsed` signals. Value at stake = the lapsed
 //! pairs' expected revenue over the horizon; probability = 1 - p-value.
 
-use super::lapses::{segment_lapses, SEGMENT_WINDOW_DAYS};
+use super::lapses::{segment_lapses, SegmentLapse, SEGMENT_WINDOW_DAYS};
 use super::{Detector, Scene};
 use crate::config::Config;
+use crate::day::Day;
 use crate::signal::{Signal, SignalKind};
+use crate::state::State;
 
 /// The across-similar-customers detector.
 #[derive(Clone, Debug)]
@@ -27,6 +29,36 @@ impl ItemLapsedAcrossSimilar {
     }
 }
 
+/// The `item_lapsed_across_similar` signal of a segment lapse at `as_of` (shared with the
+/// real-time feed).
+pub(crate) fn across_similar_signal(state: &State, s: &SegmentLapse, as_of: Day) -> Signal {
+    let evidence = format!(
+        "{} stopped at {} of its {} regular buyers in segment {} within {} days \
+         ({:.1} expected; p = {:.1e})",
+        state.product_text(s.product),
+        s.lapsed,
+        s.buyers,
+        state.segment_text(s.segment),
+        SEGMENT_WINDOW_DAYS,
+        s.expected,
+        s.p_value
+    );
+    let mut signal = Signal::new(
+        SignalKind::ItemLapsedAcrossSimilar,
+        None,
+        Some(s.product),
+        as_of,
+        s.value,
+        1.0 - s.p_value,
+        evidence,
+    )
+    .with_detail("customers_lapsed", f64::from(s.lapsed))
+    .with_detail("regular_buyers", f64::from(s.buyers))
+    .with_detail("expected_lapses", s.expected);
+    signal.segment = Some(s.segment);
+    signal
+}
+
 impl Detector for ItemLapsedAcrossSimilar {
     fn kind(&self) -> SignalKind {
         SignalKind::ItemLapsedAcrossSimilar
@@ -35,33 +67,7 @@ impl Detector for ItemLapsedAcrossSimilar {
     fn detect(&self, scene: &Scene<'_>) -> Vec<Signal> {
         segment_lapses(scene, self.alpha)
             .into_iter()
-            .map(|s| {
-                let evidence = format!(
-                    "{} stopped at {} of its {} regular buyers in segment {} within {} days \
-                     ({:.1} expected; p = {:.1e})",
-                    scene.state.product_text(s.product),
-                    s.lapsed,
-                    s.buyers,
-                    scene.state.segment_text(s.segment),
-                    SEGMENT_WINDOW_DAYS,
-                    s.expected,
-                    s.p_value
-                );
-                let mut signal = Signal::new(
-                    SignalKind::ItemLapsedAcrossSimilar,
-                    None,
-                    Some(s.product),
-                    scene.as_of,
-                    s.value,
-                    1.0 - s.p_value,
-                    evidence,
-                )
-                .with_detail("customers_lapsed", f64::from(s.lapsed))
-                .with_detail("regular_buyers", f64::from(s.buyers))
-                .with_detail("expected_lapses", s.expected);
-                signal.segment = Some(s.segment);
-                signal
-            })
+            .map(|s| across_similar_signal(scene.state, &s, scene.as_of))
             .collect()
     }
 }

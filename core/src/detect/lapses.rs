@@ -94,13 +94,13 @@ struct Measured {
 }
 
 /// Order days of the customer in `(from, to]`: the clock of its pairs' rhythms.
-fn orders_between(orders: &[Day], from: Day, to: Day) -> f64 {
+pub(crate) fn orders_between(orders: &[Day], from: Day, to: Day) -> f64 {
     (orders.partition_point(|d| *d <= to) - orders.partition_point(|d| *d <= from)) as f64
 }
 
 /// A gap of `k` orders without the item means the interval is at least `k + 1` orders: the
 /// continuous survival is read half an order beyond `k`.
-const CONTINUITY: f64 = 0.5;
+pub(crate) const CONTINUITY: f64 = 0.5;
 
 fn measure(scene: &Scene<'_>) -> (Vec<Measured>, Vec<Vec<Day>>) {
     let mut out = Vec::new();
@@ -110,37 +110,112 @@ fn measure(scene: &Scene<'_>) -> (Vec<Measured>, Vec<Vec<Day>>) {
         for history in state.pairs() {
             let (days, nets): (Vec<Day>, Vec<f64>) = history.purchases_until(scene.as_of).unzip();
             product_days[history.product.index()].extend_from_slice(&days);
-            if days.len() < MIN_PURCHASES {
-                continue;
-            }
-            let Some(rhythm) =
-                PairRhythm::from_days(&days, &nets, |a, b| orders_between(orders, a, b))
-            else {
+            let Some(m) = measure_pair(&days, &nets, orders, scene.as_of) else {
                 continue;
             };
-            let last = days[days.len() - 1];
-            let (quiet_from, quiet_to) = (last - 365, scene.as_of - 365);
-            let seasonal_pause =
-                days[0] < quiet_from && !days.iter().any(|d| *d > quiet_from && *d <= quiet_to);
-            let window_start = scene.as_of - PAUSE_WINDOW_DAYS;
-            let recent_purchases = days.iter().rev().take_while(|d| **d > window_start).count();
             out.push(Measured {
-                recent_purchases: recent_purchases as u32,
+                recent_purchases: m.recent_purchases,
                 customer,
                 product: history.product,
-                rhythm,
-                last,
-                gap: orders_between(orders, last, scene.as_of) + CONTINUITY,
-                seasonal_pause,
+                rhythm: m.rhythm,
+                last: m.last,
+                gap: f64::from(m.gap_orders) + CONTINUITY,
+                seasonal_pause: m.seasonal_until.is_some(),
             });
         }
     }
     (out, product_days)
 }
 
+/// One pair measured at a day: what the scan and the real-time feed ([`crate::realtime`]) both
+/// compute from the pair's purchase days, so the two cannot drift apart.
+#[derive(Clone, Debug)]
+pub(crate) struct PairMeasure {
+    /// The rhythm on the customer's order clock.
+    pub rhythm: PairRhythm,
+    /// The last purchase day.
+    pub last: Day,
+    /// Customer order days after the last purchase (the open gap without its continuity half).
+    pub gap_orders: u32,
+    /// While the pair keeps last year's silence (seasonal): the first day it no longer does.
+    pub seasonal_until: Option<Day>,
+    /// Purchase days within the pause window.
+    pub recent_purchases: u32,
+}
+
+/// Measures a pair from its purchase `days` (ascending) and `nets` up to `as_of`, on the
+/// customer's order days `orders`; `None` for a pair that is not regular.
+pub(crate) fn measure_pair(
+    days: &[Day],
+    nets: &[f64],
+    orders: &[Day],
+    as_of: Day,
+) -> Option<PairMeasure> {
+    if days.len() < MIN_PURCHASES {
+        return None;
+    }
+    let rhythm = PairRhythm::from_days(days, nets, |a, b| orders_between(orders, a, b))?;
+    let last = days[days.len() - 1];
+    let (quiet_from, quiet_to) = (last - 365, as_of - 365);
+    // Seasonal while no purchase falls in (last - 365, as_of - 365]: that ends the day the
+    // window reaches the first purchase after last - 365 (there is one: `last` itself).
+    let seasonal_pause =
+        days[0] < quiet_from && !days.iter().any(|d| *d > quiet_from && *d <= quiet_to);
+    let seasonal_until = seasonal_pause.then(|| {
+        let first_after = days[days.partition_point(|d| *d <= quiet_from)];
+        first_after + 365
+    });
+    let window_start = as_of - PAUSE_WINDOW_DAYS;
+    let recent_purchases = days.iter().rev().take_while(|d| **d > window_start).count();
+    Some(PairMeasure {
+        rhythm,
+        last,
+        gap_orders: orders_between(orders, last, as_of) as u32,
+        seasonal_until,
+        recent_purchases: recent_purchases as u32,
+    })
+}
+
+/// P(stopped) of a pair with `rhythm` after an open gap of `gap` orders, under `priors`.
+pub(crate) fn lapse_probability(
+    rhythm: &PairRhythm,
+    gap: f64,
+    product: ProductId,
+    customer: CustomerId,
+    priors: &RhythmPriors,
+) -> f64 {
+    let cv2 = rhythm.pooled_cv2(
+        priors.product_cv2[product.index()],
+        priors.customer_cv2[customer.index()],
+    );
+    let skip_rate = rhythm.pooled_skip_rate(priors.skip_rate);
+    rhythm.lapse(gap, cv2, skip_rate, priors.stop_rate)
+}
+
+/// When the next purchase of a pair last bought on `last` was due.
+pub(crate) fn due_day(rhythm: &PairRhythm, last: Day) -> Day {
+    last + rhythm.median_days.round() as i32
+}
+
+/// Expected net revenue of a pair over `horizon_days` if it goes on (never negative).
+pub(crate) fn pair_value(rhythm: &PairRhythm, horizon_days: f64) -> f64 {
+    (rhythm.purchases_over(horizon_days) * rhythm.net_per_purchase).max(0.0)
+}
+
+/// What one regular pair of a product expects to buy over the pause window.
+pub(crate) fn pause_expectation(rhythm: &PairRhythm) -> f64 {
+    f64::from(PAUSE_WINDOW_DAYS) / rhythm.median_days.max(1.0)
+}
+
+/// Whether a product whose regular buyers bought `observed` times over the pause window, where
+/// their rhythms expect `expected`, is paused for everyone.
+pub(crate) fn is_paused(observed: f64, expected: f64) -> bool {
+    expected > 0.0 && observed < PAUSE_SHARE * expected
+}
+
 /// Each product's latest restart: its first sale after a silence (no sale to anyone) of at
 /// least [`PAUSE_WINDOW_DAYS`].
-fn restarts(mut product_days: Vec<Vec<Day>>) -> Vec<Option<Day>> {
+pub(crate) fn restarts(mut product_days: Vec<Vec<Day>>) -> Vec<Option<Day>> {
     product_days
         .iter_mut()
         .map(|days| {
@@ -173,15 +248,9 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
     let pairs: Vec<PairLapse> = measured
         .into_iter()
         .map(|m| {
-            let cv2 = m.rhythm.pooled_cv2(
-                priors.product_cv2[m.product.index()],
-                priors.customer_cv2[m.customer.index()],
-            );
-            let skip_rate = m.rhythm.pooled_skip_rate(priors.skip_rate);
-            let probability = m.rhythm.lapse(m.gap, cv2, skip_rate, priors.stop_rate);
-            let due = m.last + m.rhythm.median_days.round() as i32;
+            let probability = lapse_probability(&m.rhythm, m.gap, m.product, m.customer, &priors);
+            let due = due_day(&m.rhythm, m.last);
             let customer_still_buys = scene.days_of(m.customer).last().is_some_and(|d| *d > due);
-            let value = m.rhythm.purchases_over(horizon) * m.rhythm.net_per_purchase;
             let before_restart = restarts[m.product.index()].is_some_and(|r| m.last < r);
             let watched = customer_still_buys
                 && !m.seasonal_pause
@@ -192,11 +261,11 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
                 product: m.product,
                 watched,
                 reportable: watched && probability >= threshold,
+                value: pair_value(&m.rhythm, horizon),
                 rhythm: m.rhythm,
                 last: m.last,
                 due,
                 probability,
-                value: value.max(0.0),
             }
         })
         .collect();
@@ -209,11 +278,11 @@ fn paused_products(measured: &[Measured], products: usize) -> Vec<bool> {
     for m in measured {
         let b = &mut bought[m.product.index()];
         b.0 += f64::from(m.recent_purchases);
-        b.1 += f64::from(PAUSE_WINDOW_DAYS) / m.rhythm.median_days.max(1.0);
+        b.1 += pause_expectation(&m.rhythm);
     }
     bought
         .into_iter()
-        .map(|(observed, expected)| expected > 0.0 && observed < PAUSE_SHARE * expected)
+        .map(|(observed, expected)| is_paused(observed, expected))
         .collect()
 }
 
@@ -244,7 +313,7 @@ pub struct SegmentLapse {
 pub fn segment_lapses(scene: &Scene<'_>, alpha: f64) -> Vec<SegmentLapse> {
     let scan = scene.lapses();
     let window_start = scene.as_of - SEGMENT_WINDOW_DAYS;
-    let mut groups: BTreeMap<(LabelId, ProductId), (u32, u32, f64)> = BTreeMap::new();
+    let mut groups: BTreeMap<(LabelId, ProductId), SegmentGroup> = BTreeMap::new();
     let (mut all_pairs, mut all_lapsed) = (0u64, 0u64);
     for p in &scan.pairs {
         let Some(segment) = scene.state.customer(p.customer).master.segment else {
@@ -260,15 +329,30 @@ pub fn segment_lapses(scene: &Scene<'_>, alpha: f64) -> Vec<SegmentLapse> {
             all_lapsed += 1;
         }
     }
+    test_segments(&groups, all_pairs, all_lapsed, alpha)
+}
+
+/// A (segment, product) group of regular pairs: (regular buyers, lapsed within the window,
+/// the lapsed pairs' value).
+pub(crate) type SegmentGroup = (u32, u32, f64);
+
+/// The binomial test of [`segment_lapses`] over groups already counted (every group has at
+/// least one buyer); `all_pairs` and `all_lapsed` are the groups' totals.
+pub(crate) fn test_segments(
+    groups: &BTreeMap<(LabelId, ProductId), SegmentGroup>,
+    all_pairs: u64,
+    all_lapsed: u64,
+    alpha: f64,
+) -> Vec<SegmentLapse> {
     if all_pairs == 0 {
         return Vec::new();
     }
     let rate = (all_lapsed as f64 / all_pairs as f64).clamp(1e-6, 0.5);
     let level = alpha / groups.len().max(1) as f64;
     groups
-        .into_iter()
+        .iter()
         .filter(|(_, (_, lapsed, _))| *lapsed >= 3)
-        .filter_map(|((segment, product), (buyers, lapsed, value))| {
+        .filter_map(|(&(segment, product), &(buyers, lapsed, value))| {
             let binomial = Binomial::new(rate, u64::from(buyers)).ok()?;
             let p_value = binomial.sf(u64::from(lapsed) - 1);
             (p_value < level).then_some(SegmentLapse {

@@ -29,6 +29,11 @@ pub use pipeline_slowdown::PipelineSlowdown;
 pub use seasonal_due::SeasonalDue;
 pub use variety_drop::VarietyDrop;
 
+// The signal builders the real-time feed shares with the detectors.
+pub(crate) use item_lapsed::item_lapsed_signal;
+pub(crate) use item_lapsed_across_similar::across_similar_signal;
+pub(crate) use variety_drop::{is_variety_drop, variety_drop_signal};
+
 use crate::config::Config;
 use crate::day::Day;
 use crate::ids::CustomerId;
@@ -178,6 +183,21 @@ pub fn detectors(config: &Config) -> Vec<Box<dyn Detector>> {
     ]
 }
 
+/// Whether a customer-level signal of this kind explains the customer's item lapses (which
+/// [`detect_all`] and the real-time feed then leave out).
+pub(crate) fn explains_item_lapses(kind: SignalKind) -> bool {
+    matches!(kind, SignalKind::CustomerAtRisk | SignalKind::FrequencyDrop)
+}
+
+/// The kinds found from the lapse scan of regular pairs; the real-time feed keeps these
+/// incrementally and runs the other detectors on their cadence.
+pub(crate) fn is_pair_level(kind: SignalKind) -> bool {
+    matches!(
+        kind,
+        SignalKind::ItemLapsed | SignalKind::VarietyDrop | SignalKind::ItemLapsedAcrossSimilar
+    )
+}
+
 /// Runs every detector at `as_of`; signals come attributed (rep, segment) and sorted by score,
 /// highest first. An item lapse of a customer with a customer-level finding (at risk, or buying
 /// less often across the board) is left out: the customer-level signal explains it.
@@ -190,12 +210,7 @@ pub fn detect_all(state: &State, config: &Config, as_of: Day) -> Vec<Signal> {
         .collect();
     let explained: std::collections::BTreeSet<CustomerId> = signals
         .iter()
-        .filter(|s| {
-            matches!(
-                s.kind,
-                SignalKind::CustomerAtRisk | SignalKind::FrequencyDrop
-            )
-        })
+        .filter(|s| explains_item_lapses(s.kind))
         .filter_map(|s| s.customer)
         .collect();
     let mut signals: Vec<Signal> = signals

@@ -58,6 +58,24 @@ pub struct State {
     pub(crate) line_keys: LineKeys,
     pub(crate) deals: Vec<DealState>,
     pub(crate) currency: Option<String>,
+    /// Customers that received order lines since the real-time feed last drained them.
+    #[serde(skip)]
+    pub(crate) dirty: DirtyCustomers,
+}
+
+/// Customers whose histories changed since the last [`State::drain_dirty`]: the real-time feed
+/// ([`crate::realtime`]) re-reads only these. Bookkeeping, not content: it is not serialised and
+/// two states with the same histories compare equal whatever their dirty lists.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DirtyCustomers {
+    list: Vec<CustomerId>,
+    marked: Vec<bool>,
+}
+
+impl PartialEq for DirtyCustomers {
+    fn eq(&self, _: &DirtyCustomers) -> bool {
+        true
+    }
 }
 
 /// Sizes of a state, for reports and memory budgets.
@@ -245,6 +263,29 @@ impl State {
     /// The currency of the amounts, once known.
     pub fn currency(&self) -> Option<&str> {
         self.currency.as_deref()
+    }
+
+    /// Notes that `customer` received order lines (called where lines are stored).
+    pub(crate) fn mark_dirty(&mut self, customer: CustomerId) {
+        let dirty = &mut self.dirty;
+        let i = customer.index();
+        if dirty.marked.len() <= i {
+            dirty.marked.resize(i + 1, false);
+        }
+        if !dirty.marked[i] {
+            dirty.marked[i] = true;
+            dirty.list.push(customer);
+        }
+    }
+
+    /// The customers that received order lines since the last call, each once, in the order
+    /// they were first marked; the record is emptied.
+    pub fn drain_dirty(&mut self) -> Vec<CustomerId> {
+        let dirty = &mut self.dirty;
+        for c in &dirty.list {
+            dirty.marked[c.index()] = false;
+        }
+        std::mem::take(&mut dirty.list)
     }
 
     /// The last day with an order line, if any.

@@ -153,6 +153,7 @@ fn store_customer_run(state: &mut State, run: &mut [StagedLine]) {
     run.sort_unstable_by_key(|l| {
         (u64::from(l.product) << 32) | u64::from(l.day.0 as u32 ^ 1 << 31)
     });
+    state.mark_dirty(CustomerId(run[0].customer)); // the real-time feed re-reads this customer
     let customer = &mut state.customers[run[0].customer as usize];
     customer.orders += run.iter().filter(|l| l.new_order).count() as u32;
     for pair_run in run.chunk_by(|a, b| a.product == b.product) {

@@ -1,0 +1,907 @@
+//! The real-time feed: what `Engine::advance` reports, without rescanning every pair each day.
+//!
+//! Owns: [`Feed`], a cache of every customer x product pair's lapse state (rhythm, open gap,
+//! the number of orders after which it becomes reportable, the flags that decide whether it is
+//! watched), the per-product and per-segment aggregates the lapse rules read, the timer queue of
+//! calendar events, and the keys reported at the previous advance. It reads the state and
+//! the detectors' shared rules ([`crate::detect::lapses`], the signal builders); it never changes
+//! the state (it only drains its dirty-customer record) and holds no statistics of its own.
+//!
+//! # What wakes a pair
+//!
+//! A pair's rhythm and its open gap are counted on the customer's order clock, so they change
+//! only when the customer orders: a lapse becomes reportable at one of the customer's orders
+//! (the `k*`-th order without the item, [`Watch::overdue_after`]), never on a quiet day. What
+//! the calendar alone changes is kept apart:
+//!
+//! - customers that received lines since the last advance (the state's dirty record) are
+//!   re-read: every pair of theirs is measured again (an arriving order resets the item's gap and
+//!   cancels any pending lapse);
+//! - per customer one timer (the earliest of its calendar events, with a generation counter so a
+//!   newer event cancels the older lazily): a seasonal pause ending (a year after the first
+//!   purchase of last year's quiet weeks), a lapse leaving its product's segment window (due +
+//!   [`SEGMENT_WINDOW_DAYS`]), a line dated after the clock becoming visible;
+//! - per product, each advance: whether it is paused (its regular buyers' purchases over the
+//!   last [`PAUSE_WINDOW_DAYS`], kept as per-day counts) and its latest restart; a change
+//!   re-judges that product's pairs only;
+//! - the pooled priors ([`RhythmPriors`]) are refitted every `refit_every_days` (default 7):
+//!   between refits a pair is scored with priors at most that many days old, then every pair is
+//!   re-judged from its cached rhythm (no history is re-read);
+//! - the segment test of `item_lapsed_across_similar` runs every advance on counts kept per
+//!   (segment, product);
+//! - customer- and team-level detectors (`customer_at_risk`, `frequency_drop`, `cross_sell`,
+//!   `seasonal_due`, `discount_spike`, `deal_stalled`, `pipeline_slowdown`) run on a full scene
+//!   every `customer_level_every_days` (default 7: once a week); their signals rise on those
+//!   days, and the customers they explain (at risk, buying less often) keep their item lapses
+//!   out of the feed until the next run.
+//!
+//! With both cadences at 1 the feed reports exactly what diffing full rescans reports (the
+//! `realtime` integration test checks it day by day); with the weekly defaults the item-level
+//! kinds differ only by the staleness of the priors and of the explained customers, measured
+//! in the same test.
+
+use super::timer_queue::TimerQueue;
+use crate::config::Config;
+use crate::day::Day;
+use crate::detect::lapses::{
+    due_day, is_paused, lapse_probability, measure_pair, pair_value, pause_expectation,
+    test_segments, PairLapse, SegmentGroup, CONTINUITY, PAUSE_WINDOW_DAYS, SEGMENT_WINDOW_DAYS,
+};
+use crate::detect::{
+    across_similar_signal, detectors, explains_item_lapses, is_pair_level, is_variety_drop,
+    item_lapsed_signal, variety_drop_signal, Scene,
+};
+use crate::ids::{CustomerId, LabelId, ProductId};
+use crate::models::pair_rhythm::{MeasuredPair, RhythmPriors};
+use crate::signal::{Signal, SignalKind};
+use crate::state::State;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What identifies a signal over time (as [`Signal::key`]).
+pub type SignalKey = (
+    SignalKind,
+    Option<CustomerId>,
+    Option<ProductId>,
+    Option<LabelId>,
+);
+
+/// How often the feed refreshes what it does not keep incrementally.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FeedOptions {
+    /// Days between refits of the pooled rhythm priors (1 = every advance, exact).
+    pub refit_every_days: u32,
+    /// Days between runs of the customer- and team-level detectors (1 = every advance, exact).
+    pub customer_level_every_days: u32,
+}
+
+impl Default for FeedOptions {
+    fn default() -> Self {
+        FeedOptions {
+            refit_every_days: 7,
+            customer_level_every_days: 7,
+        }
+    }
+}
+
+impl FeedOptions {
+    /// Both cadences at one day: the feed reports exactly what a full rescan per advance would.
+    pub fn exact() -> FeedOptions {
+        FeedOptions {
+            refit_every_days: 1,
+            customer_level_every_days: 1,
+        }
+    }
+}
+
+/// Pause expectations are summed in this fixed point, so adding and removing a pair's share
+/// leaves no rounding residue.
+const FIXED: f64 = 1e9;
+/// A pair that does not reach the threshold within this many orders never will, in practice.
+const NEVER: u32 = u32::MAX;
+const SEARCH_LIMIT: u32 = 1 << 16;
+
+/// A regular pair's cached lapse state.
+#[derive(Clone, Debug)]
+struct Watch {
+    /// The lapse as the scan would report it (`probability` is kept only while reportable).
+    lapse: PairLapse,
+    /// Customer orders since the last purchase.
+    gap_orders: u32,
+    /// The pair is reportable from this many orders without the item (under the priors of
+    /// `priors_generation`): its "overdue from" point on the order clock.
+    overdue_after: u32,
+    /// The priors generation `overdue_after` was computed under; `None` after the rhythm
+    /// changed.
+    priors_generation: Option<u32>,
+    /// While seasonal: the first day it no longer is.
+    seasonal_until: Option<Day>,
+    /// Its share of the product's expected purchases over the pause window, fixed point.
+    pause_share: i64,
+    /// Its contribution to its segment group: (segment, counted as lapsed in the window, value).
+    group: Option<(LabelId, bool, f64)>,
+}
+
+/// One pair of a customer (every pair, regular or not: all count toward product restarts).
+#[derive(Clone, Debug)]
+struct PairFeed {
+    product: ProductId,
+    /// Visible purchase days counted into the product's day counts: how many, the last, and
+    /// an order-free hash, to check that a re-read only appended days.
+    days: u32,
+    last_day: Day,
+    hash: u64,
+    /// Whether its days are counted among the product's regular pairs' days.
+    regular_counted: bool,
+    /// Whether the customer is in the product's list of regular buyers.
+    indexed: bool,
+    watch: Option<Box<Watch>>,
+}
+
+impl PairFeed {
+    fn new(product: ProductId) -> PairFeed {
+        PairFeed {
+            product,
+            days: 0,
+            last_day: Day(i32::MIN),
+            hash: 0,
+            regular_counted: false,
+            indexed: false,
+            watch: None,
+        }
+    }
+}
+
+/// The item-level keys of one customer: a variety drop, or the products lapsed on their own.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct ItemKeys {
+    variety: bool,
+    items: Vec<ProductId>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct CustomerFeed {
+    pairs: Vec<PairFeed>,
+    last_order: Option<Day>,
+    /// The first day of a line dated after the last read.
+    future: Option<Day>,
+    timer: Option<Day>,
+    generation: u32,
+    current: ItemKeys,
+    reported: ItemKeys,
+    touched: bool,
+    explained: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+struct ProductFeed {
+    /// Pairs with a purchase, per day (restarts).
+    all_days: BTreeMap<Day, u32>,
+    /// Regular pairs with a purchase, per day (the pause window).
+    regular_days: BTreeMap<Day, u32>,
+    /// Regular pairs' expected purchases over the pause window, fixed point.
+    expected: i64,
+    paused: bool,
+    restart: Option<Day>,
+    days_changed: bool,
+    rebuild: bool,
+    /// Customers with a regular pair of the product (stale entries are harmless).
+    customers: Vec<CustomerId>,
+}
+
+/// The incremental real-time feed (see the module documentation).
+#[derive(Clone, Debug)]
+pub struct Feed {
+    options: FeedOptions,
+    threshold: f64,
+    horizon: f64,
+    variety_share: f64,
+    alpha: f64,
+    /// The day the caches are evaluated at.
+    clock: Day,
+    customers: Vec<CustomerFeed>,
+    products: Vec<ProductFeed>,
+    timers: TimerQueue<CustomerId>,
+    priors: RhythmPriors,
+    priors_generation: u32,
+    refitted_on: Day,
+    groups: BTreeMap<(LabelId, ProductId), SegmentGroup>,
+    all_pairs: u64,
+    all_lapsed: u64,
+    shared: BTreeSet<(LabelId, ProductId)>,
+    across_reported: BTreeSet<(LabelId, ProductId)>,
+    cadence_on: Day,
+    cadence_reported: BTreeSet<SignalKey>,
+    touched: Vec<CustomerId>,
+}
+
+/// What one advance found.
+#[derive(Clone, Debug, Default)]
+pub struct Step {
+    /// Signals that rose, highest score first.
+    pub risen: Vec<Signal>,
+    /// Keys that were active at the previous advance and are not any more.
+    pub cleared: Vec<SignalKey>,
+}
+
+fn day_hash(day: Day) -> u64 {
+    // splitmix64 of the day: a sum of these identifies a set of days.
+    let mut z = (day.0 as i64 as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn count_days(map: &mut BTreeMap<Day, u32>, days: &[Day], add: bool) {
+    for d in days {
+        if add {
+            *map.entry(*d).or_insert(0) += 1;
+        } else if let Some(n) = map.get_mut(d) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(d);
+            }
+        }
+    }
+}
+
+impl Feed {
+    /// Builds the feed at `as_of` from the whole state: every pair is measured once. Keys in
+    /// `active` count as already reported (an engine restored from a snapshot, or whose feed
+    /// was dropped, does not report them again). Drains the state's dirty record.
+    pub fn build(
+        state: &mut State,
+        config: &Config,
+        as_of: Day,
+        options: FeedOptions,
+        active: &BTreeSet<SignalKey>,
+    ) -> Feed {
+        state.drain_dirty();
+        let mut feed = Feed {
+            options,
+            threshold: config.thresholds.item_lapsed_probability,
+            horizon: f64::from(config.horizon_days),
+            variety_share: config.thresholds.variety_drop_share,
+            alpha: config.thresholds.similar_lapse_alpha,
+            clock: as_of,
+            customers: Vec::new(),
+            products: Vec::new(),
+            timers: TimerQueue::default(),
+            priors: RhythmPriors::learn(std::iter::empty(), 0, 0),
+            priors_generation: 0,
+            refitted_on: as_of,
+            groups: BTreeMap::new(),
+            all_pairs: 0,
+            all_lapsed: 0,
+            shared: BTreeSet::new(),
+            across_reported: BTreeSet::new(),
+            cadence_on: as_of,
+            cadence_reported: BTreeSet::new(),
+            touched: Vec::new(),
+        };
+        feed.grow(state);
+        for key in active {
+            match (key.0, key.1, key.2, key.3) {
+                (SignalKind::ItemLapsed, Some(c), Some(p), _) => {
+                    feed.customers[c.index()].reported.items.push(p)
+                }
+                (SignalKind::VarietyDrop, Some(c), _, _) => {
+                    feed.customers[c.index()].reported.variety = true
+                }
+                (SignalKind::ItemLapsedAcrossSimilar, _, Some(p), Some(s)) => {
+                    feed.across_reported.insert((s, p));
+                }
+                _ => {
+                    feed.cadence_reported.insert(*key);
+                }
+            }
+        }
+        for c in &mut feed.customers {
+            c.reported.items.sort_unstable();
+        }
+        for (id, _) in state.customers() {
+            feed.measure_customer(state, id, as_of);
+        }
+        feed.rebuild_products(state, as_of);
+        feed.update_product_flags(as_of);
+        feed.refit();
+        for i in 0..feed.customers.len() {
+            feed.judge_customer(state, CustomerId(i as u32), as_of);
+        }
+        feed
+    }
+
+    /// The day the caches were last evaluated at.
+    pub fn clock(&self) -> Day {
+        self.clock
+    }
+
+    /// Pairs watched (regular) and timers held, for reports.
+    pub fn sizes(&self) -> (usize, usize) {
+        let watched = self
+            .customers
+            .iter()
+            .flat_map(|c| &c.pairs)
+            .filter(|p| p.watch.is_some())
+            .count();
+        (watched, self.timers.len())
+    }
+
+    /// Re-reads the customers that received lines since the last call, at `as_of` (not before
+    /// the feed's clock): the per-order work of the feed, which [`Feed::advance`] also does.
+    pub fn update(&mut self, state: &mut State, as_of: Day) {
+        self.grow(state);
+        for c in state.drain_dirty() {
+            self.measure_customer(state, c, as_of);
+            self.judge_customer(state, c, as_of);
+        }
+        self.clock = self.clock.max(as_of);
+    }
+
+    /// Moves the feed to `as_of` (not before its clock) and returns what rose and cleared
+    /// since the previous advance.
+    pub fn advance(&mut self, state: &mut State, config: &Config, as_of: Day) -> Step {
+        self.update(state, as_of);
+        while let Some((_, c, generation)) = self.timers.pop_due(as_of) {
+            let feed = &mut self.customers[c.index()];
+            if feed.generation != generation {
+                continue;
+            }
+            feed.timer = None;
+            self.measure_customer(state, c, as_of);
+            self.judge_customer(state, c, as_of);
+        }
+        self.rebuild_products(state, as_of);
+        for p in self.update_product_flags(as_of) {
+            for i in 0..self.products[p].customers.len() {
+                let c = self.products[p].customers[i];
+                self.judge_customer(state, c, as_of);
+            }
+        }
+        let refit_due = as_of - self.refitted_on >= self.options.refit_every_days as i32;
+        if refit_due {
+            self.refit();
+            self.refitted_on = as_of;
+            for i in 0..self.customers.len() {
+                self.judge_customer(state, CustomerId(i as u32), as_of);
+            }
+        }
+        let mut step = Step::default();
+        let cadence_due = as_of - self.cadence_on >= self.options.customer_level_every_days as i32
+            || self.cadence_on == as_of;
+        if cadence_due {
+            self.run_cadence(state, config, as_of, &mut step);
+            self.cadence_on = as_of;
+        }
+        self.segment_step(state, as_of, &mut step);
+        self.item_step(state, as_of, &mut step);
+        self.clock = as_of;
+        let state: &State = state;
+        step.risen = std::mem::take(&mut step.risen)
+            .into_iter()
+            .map(|s| s.attributed(state))
+            .collect();
+        step.risen
+            .sort_by(|a, b| b.score.total_cmp(&a.score).then(a.key().cmp(&b.key())));
+        step
+    }
+
+    /// Sizes the tables to the state's customers and products.
+    fn grow(&mut self, state: &State) {
+        let (customers, products) = (state.customers().len(), state.products().len());
+        if self.customers.len() < customers {
+            self.customers.resize_with(customers, CustomerFeed::default);
+        }
+        if self.products.len() < products {
+            self.products.resize_with(products, ProductFeed::default);
+        }
+        // A product or customer new since the last refit borrows the population's CV², as a
+        // refit gives one without regular pairs.
+        let population = self.priors.population_cv2;
+        if self.priors.product_cv2.len() < products {
+            self.priors.product_cv2.resize(products, population);
+        }
+        if self.priors.customer_cv2.len() < customers {
+            self.priors.customer_cv2.resize(customers, population);
+        }
+    }
+
+    /// Re-reads one customer's pairs at `as_of`: days, rhythms, gaps, and the product day
+    /// counts. Judging comes after ([`Feed::judge_customer`]).
+    fn measure_customer(&mut self, state: &State, id: CustomerId, as_of: Day) {
+        let customer = state.customer(id);
+        let orders = customer.purchase_days_until(as_of);
+        let mut old = std::mem::take(&mut self.customers[id.index()].pairs).into_iter();
+        let mut next_old = old.next();
+        let mut pairs = Vec::with_capacity(customer.pairs().len());
+        let mut future: Option<Day> = None;
+        for history in customer.pairs() {
+            while next_old
+                .as_ref()
+                .is_some_and(|p| p.product < history.product)
+            {
+                // A pair gone from the state (never happens short of a merge): drop its counts.
+                let gone = next_old.take().unwrap();
+                self.forget_pair(id, gone);
+                next_old = old.next();
+            }
+            let mut pair = match next_old.take() {
+                Some(p) if p.product == history.product => {
+                    next_old = old.next();
+                    p
+                }
+                other => {
+                    next_old = other;
+                    PairFeed::new(history.product)
+                }
+            };
+            let visible = history.until(as_of).len();
+            if let Some(line) = history.lines().get(visible) {
+                future = Some(future.map_or(line.day, |f: Day| f.min(line.day)));
+            }
+            let (days, nets): (Vec<Day>, Vec<f64>) = history.purchases_until(as_of).unzip();
+            let measured = measure_pair(&days, &nets, &orders, as_of);
+            self.count_pair_days(&mut pair, &days, measured.is_some());
+            let product = &mut self.products[history.product.index()];
+            match measured {
+                None => {
+                    if let Some(watch) = pair.watch.take() {
+                        product.expected -= watch.pause_share;
+                        self.remove_group(&watch, history.product);
+                    }
+                }
+                Some(m) => {
+                    if !pair.indexed {
+                        product.customers.push(id);
+                        pair.indexed = true;
+                    }
+                    let pause_share = (pause_expectation(&m.rhythm) * FIXED).round() as i64;
+                    let due = due_day(&m.rhythm, m.last);
+                    let value = pair_value(&m.rhythm, self.horizon);
+                    match &mut pair.watch {
+                        Some(watch) => {
+                            product.expected += pause_share - watch.pause_share;
+                            watch.pause_share = pause_share;
+                            if watch.lapse.rhythm != m.rhythm {
+                                watch.priors_generation = None;
+                            }
+                            watch.lapse.rhythm = m.rhythm;
+                            watch.lapse.last = m.last;
+                            watch.lapse.due = due;
+                            watch.lapse.value = value;
+                            watch.gap_orders = m.gap_orders;
+                            watch.seasonal_until = m.seasonal_until;
+                        }
+                        slot @ None => {
+                            product.expected += pause_share;
+                            *slot = Some(Box::new(Watch {
+                                lapse: PairLapse {
+                                    customer: id,
+                                    product: history.product,
+                                    rhythm: m.rhythm,
+                                    last: m.last,
+                                    due,
+                                    probability: f64::NAN,
+                                    value,
+                                    watched: false,
+                                    reportable: false,
+                                },
+                                gap_orders: m.gap_orders,
+                                overdue_after: NEVER,
+                                priors_generation: None,
+                                seasonal_until: m.seasonal_until,
+                                pause_share,
+                                group: None,
+                            }));
+                        }
+                    }
+                }
+            }
+            pairs.push(pair);
+        }
+        if let Some(gone) = next_old {
+            self.forget_pair(id, gone);
+        }
+        for gone in old {
+            self.forget_pair(id, gone);
+        }
+        let feed = &mut self.customers[id.index()];
+        feed.pairs = pairs;
+        feed.last_order = orders.last().copied();
+        feed.future = future;
+    }
+
+    fn forget_pair(&mut self, _customer: CustomerId, pair: PairFeed) {
+        let product = &mut self.products[pair.product.index()];
+        product.rebuild = true;
+        if let Some(watch) = pair.watch {
+            product.expected -= watch.pause_share;
+            self.remove_group(&watch, pair.product);
+        }
+    }
+
+    /// Brings the product's per-day counts up to the pair's purchase `days`. A re-read that only
+    /// appended days adds them; anything else (a return netting out a past day, a line dated in
+    /// the past) has the product's counts rebuilt from the state after the re-reads.
+    fn count_pair_days(&mut self, pair: &mut PairFeed, days: &[Day], regular: bool) {
+        let product = &mut self.products[pair.product.index()];
+        let kept = days.partition_point(|d| *d <= pair.last_day);
+        let prefix_hash = days[..kept]
+            .iter()
+            .fold(0u64, |h, d| h.wrapping_add(day_hash(*d)));
+        let appended = kept == pair.days as usize && prefix_hash == pair.hash;
+        let added = &days[kept..];
+        if appended {
+            count_days(&mut product.all_days, added, true);
+            if pair.regular_counted && regular {
+                count_days(&mut product.regular_days, added, true);
+            } else if regular {
+                count_days(&mut product.regular_days, days, true);
+            } else if pair.regular_counted {
+                product.rebuild = true;
+            }
+        } else {
+            product.rebuild = true;
+        }
+        product.days_changed |= !added.is_empty() || !appended;
+        pair.days = days.len() as u32;
+        pair.last_day = days.last().copied().unwrap_or(Day(i32::MIN));
+        pair.hash = days.iter().fold(0u64, |h, d| h.wrapping_add(day_hash(*d)));
+        pair.regular_counted = regular;
+    }
+
+    /// Recounts the day counts of products whose pairs changed other than by appending.
+    fn rebuild_products(&mut self, state: &State, as_of: Day) {
+        let stale: Vec<usize> = (0..self.products.len())
+            .filter(|&p| self.products[p].rebuild)
+            .collect();
+        for p in stale {
+            let product = &mut self.products[p];
+            product.all_days.clear();
+            product.regular_days.clear();
+            product.rebuild = false;
+            product.days_changed = true;
+            for (id, customer) in state.customers() {
+                let Some(history) = customer.pair(ProductId(p as u32)) else {
+                    continue;
+                };
+                let days: Vec<Day> = history.purchase_days_until(as_of).collect();
+                let feed = &self.customers[id.index()];
+                let regular = feed
+                    .pairs
+                    .binary_search_by_key(&ProductId(p as u32), |f| f.product)
+                    .is_ok_and(|i| feed.pairs[i].regular_counted);
+                count_days(&mut self.products[p].all_days, &days, true);
+                if regular {
+                    count_days(&mut self.products[p].regular_days, &days, true);
+                }
+            }
+        }
+    }
+
+    /// Updates each product's pause and restart at `as_of`; returns the products whose flags
+    /// changed.
+    fn update_product_flags(&mut self, as_of: Day) -> Vec<usize> {
+        let mut changed = Vec::new();
+        for (i, p) in self.products.iter_mut().enumerate() {
+            let observed: u32 = p
+                .regular_days
+                .range(as_of - PAUSE_WINDOW_DAYS + 1..=as_of)
+                .map(|(_, n)| *n)
+                .sum();
+            let paused = is_paused(f64::from(observed), p.expected as f64 / FIXED);
+            let mut restart = p.restart;
+            if p.days_changed {
+                p.days_changed = false;
+                let days: Vec<Day> = p.all_days.range(..=as_of).map(|(d, _)| *d).collect();
+                restart = days
+                    .windows(2)
+                    .rev()
+                    .find(|w| w[1] - w[0] >= PAUSE_WINDOW_DAYS)
+                    .map(|w| w[1]);
+            }
+            if paused != p.paused || restart != p.restart {
+                p.paused = paused;
+                p.restart = restart;
+                changed.push(i);
+            }
+        }
+        changed
+    }
+
+    /// Refits the pooled priors on every cached regular pair.
+    fn refit(&mut self) {
+        let pairs = self
+            .customers
+            .iter()
+            .flat_map(|c| &c.pairs)
+            .filter_map(|p| p.watch.as_deref())
+            .map(|w| MeasuredPair {
+                product: w.lapse.product.index(),
+                customer: w.lapse.customer.index(),
+                rhythm: &w.lapse.rhythm,
+                gap: f64::from(w.gap_orders) + CONTINUITY,
+            });
+        self.priors = RhythmPriors::learn(pairs, self.products.len(), self.customers.len());
+        self.priors_generation += 1;
+    }
+
+    fn remove_group(&mut self, watch: &Watch, product: ProductId) {
+        if let Some((segment, lapsed, value)) = watch.group {
+            let group = self.groups.entry((segment, product)).or_default();
+            group.0 -= 1;
+            self.all_pairs -= 1;
+            if lapsed {
+                group.1 -= 1;
+                group.2 -= value;
+                self.all_lapsed -= 1;
+            }
+            if group.0 == 0 {
+                self.groups.remove(&(segment, product));
+            }
+        }
+    }
+
+    /// Judges a customer's cached pairs at `as_of` (watched, reportable), updates its segment
+    /// counts, its timer and its current item-level keys. Reads no history.
+    fn judge_customer(&mut self, state: &State, id: CustomerId, as_of: Day) {
+        let mut pairs = std::mem::take(&mut self.customers[id.index()].pairs);
+        let last_order = self.customers[id.index()].last_order;
+        let segment = state.customer(id).master.segment;
+        let mut timer = self.customers[id.index()].future;
+        let mut earliest = |d: Day| timer = Some(timer.map_or(d, |t: Day| t.min(d)));
+        for pair in &mut pairs {
+            let Some(watch) = pair.watch.as_deref_mut() else {
+                continue;
+            };
+            if watch.priors_generation != Some(self.priors_generation) {
+                watch.overdue_after = overdue_after(&watch.lapse, &self.priors, self.threshold);
+                watch.priors_generation = Some(self.priors_generation);
+            }
+            let product = &self.products[pair.product.index()];
+            let lapse = &mut watch.lapse;
+            let seasonal = watch.seasonal_until.is_some_and(|u| as_of < u);
+            let before_restart = product.restart.is_some_and(|r| lapse.last < r);
+            lapse.watched = last_order.is_some_and(|d| d > lapse.due)
+                && !seasonal
+                && !product.paused
+                && !before_restart;
+            lapse.reportable = false;
+            lapse.probability = f64::NAN;
+            if lapse.watched && watch.gap_orders >= watch.overdue_after {
+                let gap = f64::from(watch.gap_orders) + CONTINUITY;
+                lapse.probability =
+                    lapse_probability(&lapse.rhythm, gap, lapse.product, id, &self.priors);
+                lapse.reportable = lapse.probability >= self.threshold;
+            }
+            if let Some(until) = watch.seasonal_until.filter(|u| as_of < *u) {
+                earliest(until);
+            }
+            let in_window = lapse.reportable && lapse.due > as_of - SEGMENT_WINDOW_DAYS;
+            if in_window {
+                earliest(lapse.due + SEGMENT_WINDOW_DAYS);
+            }
+            let group = segment.map(|s| (s, in_window, lapse.value));
+            if group != watch.group {
+                let old = watch.group.take();
+                if let Some((s, was_lapsed, value)) = old {
+                    let g = self.groups.entry((s, pair.product)).or_default();
+                    g.0 -= 1;
+                    self.all_pairs -= 1;
+                    if was_lapsed {
+                        g.1 -= 1;
+                        g.2 -= value;
+                        self.all_lapsed -= 1;
+                    }
+                    if g.0 == 0 {
+                        self.groups.remove(&(s, pair.product));
+                    }
+                }
+                if let Some((s, now_lapsed, value)) = group {
+                    let g = self.groups.entry((s, pair.product)).or_default();
+                    g.0 += 1;
+                    self.all_pairs += 1;
+                    if now_lapsed {
+                        g.1 += 1;
+                        g.2 += value;
+                        self.all_lapsed += 1;
+                    }
+                }
+                watch.group = group;
+            }
+        }
+        let feed = &mut self.customers[id.index()];
+        feed.pairs = pairs;
+        if timer != feed.timer {
+            feed.generation = feed.generation.wrapping_add(1);
+            feed.timer = timer;
+            if let Some(day) = timer {
+                self.timers.schedule(day, id, feed.generation);
+            }
+        }
+        self.refresh_keys(id);
+    }
+
+    /// A customer's current item-level keys from its judged pairs: a variety drop takes its
+    /// lapses; a customer-level finding (at risk, buying less often) explains them.
+    fn refresh_keys(&mut self, id: CustomerId) {
+        let feed = &mut self.customers[id.index()];
+        let (mut regular, mut lapsed) = (0usize, Vec::new());
+        for w in feed.pairs.iter().filter_map(|p| p.watch.as_deref()) {
+            regular += 1;
+            if w.lapse.reportable {
+                lapsed.push(w.lapse.product);
+            }
+        }
+        let variety = is_variety_drop(regular, lapsed.len(), self.variety_share);
+        if variety || feed.explained {
+            lapsed.clear();
+        }
+        feed.current = ItemKeys {
+            variety,
+            items: lapsed,
+        };
+        if !feed.touched {
+            feed.touched = true;
+            self.touched.push(id);
+        }
+    }
+
+    /// Runs the customer- and team-level detectors on a full scene; their keys rise and clear
+    /// here, and the customers they explain change.
+    fn run_cadence(&mut self, state: &State, config: &Config, as_of: Day, step: &mut Step) {
+        let scene = Scene::new(state, config, as_of);
+        let signals: Vec<Signal> = detectors(config)
+            .iter()
+            .filter(|d| !is_pair_level(d.kind()))
+            .flat_map(|d| d.detect(&scene))
+            .map(|s| s.attributed(state))
+            .collect();
+        let explained: BTreeSet<CustomerId> = signals
+            .iter()
+            .filter(|s| explains_item_lapses(s.kind))
+            .filter_map(|s| s.customer)
+            .collect();
+        for i in 0..self.customers.len() {
+            let now = explained.contains(&CustomerId(i as u32));
+            if self.customers[i].explained != now {
+                // Its item lapses enter or leave the feed.
+                self.customers[i].explained = now;
+                self.refresh_keys(CustomerId(i as u32));
+            }
+        }
+        let keys: BTreeSet<SignalKey> = signals.iter().map(Signal::key).collect();
+        step.cleared
+            .extend(self.cadence_reported.difference(&keys).copied());
+        step.risen.extend(
+            signals
+                .into_iter()
+                .filter(|s| !self.cadence_reported.contains(&s.key())),
+        );
+        self.cadence_reported = keys;
+    }
+
+    /// The segment test on the kept counts: `item_lapsed_across_similar` keys, and which
+    /// (segment, product) lapses raise their pairs' urgency.
+    fn segment_step(&mut self, state: &State, as_of: Day, step: &mut Step) {
+        let lapses = test_segments(&self.groups, self.all_pairs, self.all_lapsed, self.alpha);
+        self.shared = lapses.iter().map(|s| (s.segment, s.product)).collect();
+        for gone in self.across_reported.difference(&self.shared) {
+            step.cleared.push((
+                SignalKind::ItemLapsedAcrossSimilar,
+                None,
+                Some(gone.1),
+                Some(gone.0),
+            ));
+        }
+        for s in &lapses {
+            if !self.across_reported.contains(&(s.segment, s.product)) {
+                step.risen.push(across_similar_signal(state, s, as_of));
+            }
+        }
+        self.across_reported = self.shared.clone();
+    }
+
+    /// Item-level keys of the customers touched since the previous advance: what rose, what
+    /// cleared.
+    fn item_step(&mut self, state: &State, as_of: Day, step: &mut Step) {
+        let touched = std::mem::take(&mut self.touched);
+        for c in touched {
+            let feed = &mut self.customers[c.index()];
+            feed.touched = false;
+            if feed.current == feed.reported {
+                continue;
+            }
+            let segment = state.customer(c).master.segment;
+            let watches: BTreeMap<ProductId, &Watch> = feed
+                .pairs
+                .iter()
+                .filter_map(|p| p.watch.as_deref().map(|w| (p.product, w)))
+                .collect();
+            let (now, before) = (&feed.current, &feed.reported);
+            if now.variety && !before.variety {
+                let lapsed: Vec<&PairLapse> = watches
+                    .values()
+                    .filter(|w| w.lapse.reportable)
+                    .map(|w| &w.lapse)
+                    .collect();
+                step.risen
+                    .push(variety_drop_signal(state, c, watches.len(), lapsed, as_of));
+            }
+            if before.variety && !now.variety {
+                step.cleared
+                    .push((SignalKind::VarietyDrop, Some(c), None, segment));
+            }
+            for p in &now.items {
+                if before.items.binary_search(p).is_err() {
+                    let across = segment.is_some_and(|s| self.shared.contains(&(s, *p)));
+                    step.risen
+                        .push(item_lapsed_signal(&watches[p].lapse, as_of, across));
+                }
+            }
+            for p in &before.items {
+                if now.items.binary_search(p).is_err() {
+                    step.cleared
+                        .push((SignalKind::ItemLapsed, Some(c), Some(*p), segment));
+                }
+            }
+            feed.reported = feed.current.clone();
+        }
+    }
+}
+
+/// The smallest number of orders without the item after which the pair's lapse probability
+/// reaches `threshold` (P(stopped) grows with the gap, so it stays above from there): an
+/// exponential search from twice the mean interval, then bisection. [`NEVER`] past
+/// [`SEARCH_LIMIT`] orders.
+fn overdue_after(lapse: &PairLapse, priors: &RhythmPriors, threshold: f64) -> u32 {
+    let reaches = |k: u32| {
+        let gap = f64::from(k) + CONTINUITY;
+        lapse_probability(&lapse.rhythm, gap, lapse.product, lapse.customer, priors) >= threshold
+    };
+    let guess = (2.0 * lapse.rhythm.mean_interval).ceil().clamp(1.0, 1e4) as u32;
+    // Invariant after the search: !reaches(lo) (or lo is None), reaches(hi).
+    let (mut lo, mut hi): (Option<u32>, u32);
+    if reaches(guess) {
+        hi = guess;
+        lo = None;
+        let mut stride = 1;
+        while hi > 0 {
+            let k = hi.saturating_sub(stride);
+            if reaches(k) {
+                hi = k;
+                stride *= 2;
+            } else {
+                lo = Some(k);
+                break;
+            }
+        }
+    } else {
+        let mut below = guess;
+        let mut stride = 1;
+        loop {
+            let k = below + stride;
+            if k > SEARCH_LIMIT {
+                return NEVER;
+            }
+            if reaches(k) {
+                hi = k;
+                break;
+            }
+            below = k;
+            stride *= 2;
+        }
+        lo = Some(below);
+    }
+    while let Some(l) = lo {
+        if hi - l <= 1 {
+            break;
+        }
+        let mid = l + (hi - l) / 2;
+        if reaches(mid) {
+            hi = mid;
+        } else {
+            lo = Some(mid);
+        }
+    }
+    hi
+}
