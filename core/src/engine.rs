@@ -368,6 +368,12 @@ impl Engine {
         Ok(())
     }
 
+    /// Regular pairs the feed watches and calendar timers it holds (both 0 before the first
+    /// advance).
+    pub fn feed_sizes(&self) -> (usize, usize) {
+        self.feed.feed.as_ref().map_or((0, 0), |f| f.sizes())
+    }
+
     /// How often the feed refits its priors and runs the customer-level detectors.
     pub fn feed_options(&self) -> FeedOptions {
         self.feed.options

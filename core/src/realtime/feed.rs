@@ -54,7 +54,7 @@ use crate::detect::{
 use crate::ids::{CustomerId, LabelId, ProductId};
 use crate::models::pair_rhythm::{MeasuredPair, RhythmPriors};
 use crate::signal::{Signal, SignalKind};
-use crate::state::State;
+use crate::state::{PairHistory, State};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What identifies a signal over time (as [`Signal::key`]).
@@ -125,6 +125,8 @@ struct Watch {
 #[derive(Clone, Debug)]
 struct PairFeed {
     product: ProductId,
+    /// Visible lines when last measured.
+    lines: u32,
     /// Visible purchase days counted into the product's day counts: how many, the last, and
     /// an order-free hash, to check that a re-read only appended days.
     days: u32,
@@ -141,6 +143,7 @@ impl PairFeed {
     fn new(product: ProductId) -> PairFeed {
         PairFeed {
             product,
+            lines: 0,
             days: 0,
             last_day: Day(i32::MIN),
             hash: 0,
@@ -161,6 +164,10 @@ struct ItemKeys {
 #[derive(Clone, Debug, Default)]
 struct CustomerFeed {
     pairs: Vec<PairFeed>,
+    /// The customer's order days (days with a purchase) up to the last read.
+    orders: Vec<Day>,
+    /// Whether the customer was read since the feed was built.
+    read: bool,
     last_order: Option<Day>,
     /// The first day of a line dated after the last read.
     future: Option<Day>,
@@ -405,112 +412,167 @@ impl Feed {
         }
     }
 
-    /// Re-reads one customer's pairs at `as_of`: days, rhythms, gaps, and the product day
-    /// counts. Judging comes after ([`Feed::judge_customer`]).
+    /// Re-reads one customer at `as_of`: the pairs whose visible lines changed are measured
+    /// again (days, rhythm, product day counts); the others only see their open gap grow by the
+    /// new order days. When the new lines are not all appended after the customer's order days
+    /// (a line dated in the past, a return netting out a day) every pair is measured again.
+    /// Judging comes after ([`Feed::judge_customer`]).
     fn measure_customer(&mut self, state: &State, id: CustomerId, as_of: Day) {
         let customer = state.customer(id);
-        let orders = customer.purchase_days_until(as_of);
-        let mut old = std::mem::take(&mut self.customers[id.index()].pairs).into_iter();
-        let mut next_old = old.next();
-        let mut pairs = Vec::with_capacity(customer.pairs().len());
+        let feed = &mut self.customers[id.index()];
+        let cached = std::mem::take(&mut feed.pairs);
+        let mut cached_orders = std::mem::take(&mut feed.orders);
+        let was_read = std::mem::replace(&mut feed.read, true);
+        // Align the cached pairs with the state's (new pairs appear anywhere by product id).
+        let mut old = cached.into_iter().peekable();
+        let mut pairs: Vec<(PairFeed, bool)> = Vec::with_capacity(customer.pairs().len());
         let mut future: Option<Day> = None;
+        let mut appended_days: Vec<Day> = Vec::new();
+        let mut fast = was_read;
         for history in customer.pairs() {
-            while next_old
-                .as_ref()
-                .is_some_and(|p| p.product < history.product)
-            {
-                // A pair gone from the state (never happens short of a merge): drop its counts.
-                let gone = next_old.take().unwrap();
-                self.forget_pair(id, gone);
-                next_old = old.next();
+            while old.peek().is_some_and(|p| p.product < history.product) {
+                // A pair gone from the state (only a merge does that): drop its counts.
+                let gone = old.next().unwrap();
+                self.forget_pair(gone);
+                fast = false;
             }
-            let mut pair = match next_old.take() {
-                Some(p) if p.product == history.product => {
-                    next_old = old.next();
-                    p
-                }
-                other => {
-                    next_old = other;
-                    PairFeed::new(history.product)
-                }
+            let pair = match old.next_if(|p| p.product == history.product) {
+                Some(p) => p,
+                None => PairFeed::new(history.product),
             };
             let visible = history.until(as_of).len();
             if let Some(line) = history.lines().get(visible) {
                 future = Some(future.map_or(line.day, |f: Day| f.min(line.day)));
             }
-            let (days, nets): (Vec<Day>, Vec<f64>) = history.purchases_until(as_of).unzip();
-            let measured = measure_pair(&days, &nets, &orders, as_of);
-            self.count_pair_days(&mut pair, &days, measured.is_some());
-            let product = &mut self.products[history.product.index()];
-            match measured {
-                None => {
-                    if let Some(watch) = pair.watch.take() {
-                        product.expected -= watch.pause_share;
-                        self.remove_group(&watch, history.product);
-                    }
-                }
-                Some(m) => {
-                    if !pair.indexed {
-                        product.customers.push(id);
-                        pair.indexed = true;
-                    }
-                    let pause_share = (pause_expectation(&m.rhythm) * FIXED).round() as i64;
-                    let due = due_day(&m.rhythm, m.last);
-                    let value = pair_value(&m.rhythm, self.horizon);
-                    match &mut pair.watch {
-                        Some(watch) => {
-                            product.expected += pause_share - watch.pause_share;
-                            watch.pause_share = pause_share;
-                            if watch.lapse.rhythm != m.rhythm {
-                                watch.priors_generation = None;
-                            }
-                            watch.lapse.rhythm = m.rhythm;
-                            watch.lapse.last = m.last;
-                            watch.lapse.due = due;
-                            watch.lapse.value = value;
-                            watch.gap_orders = m.gap_orders;
-                            watch.seasonal_until = m.seasonal_until;
-                        }
-                        slot @ None => {
-                            product.expected += pause_share;
-                            *slot = Some(Box::new(Watch {
-                                lapse: PairLapse {
-                                    customer: id,
-                                    product: history.product,
-                                    rhythm: m.rhythm,
-                                    last: m.last,
-                                    due,
-                                    probability: f64::NAN,
-                                    value,
-                                    watched: false,
-                                    reportable: false,
-                                },
-                                gap_orders: m.gap_orders,
-                                overdue_after: NEVER,
-                                priors_generation: None,
-                                seasonal_until: m.seasonal_until,
-                                pause_share,
-                                group: None,
-                            }));
-                        }
-                    }
+            let changed = visible != pair.lines as usize;
+            if changed && fast {
+                let kept = pair.days as usize;
+                let days: Vec<Day> = history.purchase_days_until(as_of).collect();
+                let prefix_hash = days
+                    .iter()
+                    .take(kept)
+                    .fold(0u64, |h, d| h.wrapping_add(day_hash(*d)));
+                let appended = days.len() >= kept
+                    && prefix_hash == pair.hash
+                    && (kept == 0 || days[kept - 1] == pair.last_day);
+                if appended {
+                    appended_days.extend_from_slice(&days[kept..]);
+                } else {
+                    fast = false;
                 }
             }
-            pairs.push(pair);
-        }
-        if let Some(gone) = next_old {
-            self.forget_pair(id, gone);
+            pairs.push((pair, changed));
         }
         for gone in old {
-            self.forget_pair(id, gone);
+            self.forget_pair(gone);
+            fast = false;
+        }
+        // The customer's order days: the cached ones plus new days after them, or all anew.
+        let last_order = cached_orders.last().copied();
+        appended_days.sort_unstable();
+        appended_days.dedup();
+        if fast {
+            for d in appended_days {
+                if last_order.is_none_or(|l| d > l) {
+                    cached_orders.push(d);
+                } else if cached_orders.binary_search(&d).is_err() {
+                    fast = false;
+                    break;
+                }
+            }
+        }
+        let orders = if fast {
+            cached_orders
+        } else {
+            customer.purchase_days_until(as_of)
+        };
+        let mut kept_pairs = Vec::with_capacity(pairs.len());
+        for ((mut pair, changed), history) in pairs.into_iter().zip(customer.pairs()) {
+            if changed || !fast {
+                self.measure_one(id, &mut pair, history, &orders, as_of);
+            } else if let Some(watch) = pair.watch.as_deref_mut() {
+                // Unchanged lines, order days appended after its last purchase: same rhythm,
+                // a longer gap.
+                let last = watch.lapse.last;
+                watch.gap_orders = (orders.len() - orders.partition_point(|d| *d <= last)) as u32;
+            }
+            kept_pairs.push(pair);
         }
         let feed = &mut self.customers[id.index()];
-        feed.pairs = pairs;
+        feed.pairs = kept_pairs;
         feed.last_order = orders.last().copied();
+        feed.orders = orders;
         feed.future = future;
     }
 
-    fn forget_pair(&mut self, _customer: CustomerId, pair: PairFeed) {
+    /// Measures one pair of customer `id` anew at `as_of`.
+    fn measure_one(
+        &mut self,
+        id: CustomerId,
+        pair: &mut PairFeed,
+        history: &PairHistory,
+        orders: &[Day],
+        as_of: Day,
+    ) {
+        pair.lines = history.until(as_of).len() as u32;
+        let (days, nets): (Vec<Day>, Vec<f64>) = history.purchases_until(as_of).unzip();
+        let measured = measure_pair(&days, &nets, orders, as_of);
+        self.count_pair_days(pair, &days, measured.is_some());
+        let product = &mut self.products[history.product.index()];
+        let Some(m) = measured else {
+            if let Some(watch) = pair.watch.take() {
+                product.expected -= watch.pause_share;
+                self.remove_group(&watch, history.product);
+            }
+            return;
+        };
+        if !pair.indexed {
+            product.customers.push(id);
+            pair.indexed = true;
+        }
+        let pause_share = (pause_expectation(&m.rhythm) * FIXED).round() as i64;
+        let due = due_day(&m.rhythm, m.last);
+        let value = pair_value(&m.rhythm, self.horizon);
+        match &mut pair.watch {
+            Some(watch) => {
+                product.expected += pause_share - watch.pause_share;
+                watch.pause_share = pause_share;
+                if watch.lapse.rhythm != m.rhythm {
+                    watch.priors_generation = None;
+                }
+                watch.lapse.rhythm = m.rhythm;
+                watch.lapse.last = m.last;
+                watch.lapse.due = due;
+                watch.lapse.value = value;
+                watch.gap_orders = m.gap_orders;
+                watch.seasonal_until = m.seasonal_until;
+            }
+            slot @ None => {
+                product.expected += pause_share;
+                *slot = Some(Box::new(Watch {
+                    lapse: PairLapse {
+                        customer: id,
+                        product: history.product,
+                        rhythm: m.rhythm,
+                        last: m.last,
+                        due,
+                        probability: f64::NAN,
+                        value,
+                        watched: false,
+                        reportable: false,
+                    },
+                    gap_orders: m.gap_orders,
+                    overdue_after: NEVER,
+                    priors_generation: None,
+                    seasonal_until: m.seasonal_until,
+                    pause_share,
+                    group: None,
+                }));
+            }
+        }
+    }
+
+    fn forget_pair(&mut self, pair: PairFeed) {
         let product = &mut self.products[pair.product.index()];
         product.rebuild = true;
         if let Some(watch) = pair.watch {
@@ -653,10 +715,6 @@ impl Feed {
             let Some(watch) = pair.watch.as_deref_mut() else {
                 continue;
             };
-            if watch.priors_generation != Some(self.priors_generation) {
-                watch.overdue_after = overdue_after(&watch.lapse, &self.priors, self.threshold);
-                watch.priors_generation = Some(self.priors_generation);
-            }
             let product = &self.products[pair.product.index()];
             let lapse = &mut watch.lapse;
             let seasonal = watch.seasonal_until.is_some_and(|u| as_of < u);
@@ -667,6 +725,12 @@ impl Feed {
                 && !before_restart;
             lapse.reportable = false;
             lapse.probability = f64::NAN;
+            // The overdue point is needed only once the pair is watched (a pair just bought is
+            // not: its next purchase is not due yet), so most orders compute none.
+            if lapse.watched && watch.priors_generation != Some(self.priors_generation) {
+                watch.overdue_after = overdue_after(lapse, &self.priors, self.threshold);
+                watch.priors_generation = Some(self.priors_generation);
+            }
             if lapse.watched && watch.gap_orders >= watch.overdue_after {
                 let gap = f64::from(watch.gap_orders) + CONTINUITY;
                 lapse.probability =

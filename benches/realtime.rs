@@ -1,0 +1,185 @@
+//! The real-time feed on a large synthetic distributor: `advance` day by day over one simulated
+//! year against a full rescan per day, and the per-order update latency.
+//!
+//! The engine holds the first year of orders; the second year arrives day by day, as an ERP
+//! would send it. Each day: the day's lines are ingested and `advance(day)` runs (the timed
+//! part). A full rescan (`signal_list(day)` plus the key diff the old `advance` did) is timed
+//! on every `RESCAN_EVERY`-th day of the same run and extrapolated to the year. On
+//! `LATENCY_DAYS` days mid-year the lines come one order at a time instead: each order is
+//! ingested and read into the feed (`update_feed`), and the time of both is recorded per order.
+//!
+//! Run: `cargo bench -p salespulse --bench realtime [-- CUSTOMERS]` (default 100,000).
+
+use salespulse::realtime::FeedOptions;
+use salespulse::{synth, Config, Day, Engine, OrderLine};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+const RESCAN_EVERY: i32 = 28;
+const LATENCY_DAYS: i32 = 10;
+
+fn percentile(sorted: &[Duration], q: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn main() {
+    let customers: usize = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map_or(100_000, |a| a.parse().expect("CUSTOMERS is a number"));
+    let started = Instant::now();
+    let data = synth::distributor(customers, 2, 42);
+    println!(
+        "{customers} customers, {} order lines, generated in {:.1} s",
+        data.orders.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let mut engine = Engine::new(Config::default()).unwrap();
+    engine.set_feed_options(FeedOptions::default()).unwrap();
+    engine.ingest_rep_rows(&data.reps);
+    engine.ingest_product_rows(&data.products);
+    engine.ingest_customer_rows(&data.customers);
+    engine.ingest_deal_rows(&data.deals);
+    let start = Day::from_date(data.start) + 365;
+    let end = Day::from_date(data.end);
+    let mut by_day: BTreeMap<Day, Vec<OrderLine>> = BTreeMap::new();
+    let mut before = Vec::new();
+    for line in data.orders {
+        let day = Day::from_date(line.date);
+        if day < start {
+            before.push(line);
+        } else {
+            by_day.entry(day).or_default().push(line);
+        }
+    }
+    engine.ingest_order_rows(&before);
+    drop(before);
+    let t = Instant::now();
+    engine.advance_list(start - 1).unwrap();
+    println!(
+        "first advance (builds the feed from the whole state): {:.0} ms",
+        ms(t.elapsed())
+    );
+
+    let latency_from = start + 182;
+    let mut advance_times: Vec<(Day, Duration)> = Vec::new();
+    let mut rescan_times: Vec<Duration> = Vec::new();
+    let mut per_order: Vec<Duration> = Vec::new();
+    let mut per_order_feed: Vec<Duration> = Vec::new();
+    let mut previous_keys: Option<BTreeSet<_>> = None;
+    let mut risen_total = 0usize;
+    let mut day = start;
+    while day <= end {
+        let lines = by_day.remove(&day).unwrap_or_default();
+        if day >= latency_from && day < latency_from + LATENCY_DAYS {
+            let mut orders: BTreeMap<&str, Vec<OrderLine>> = BTreeMap::new();
+            for line in &lines {
+                orders
+                    .entry(line.order_id.as_str())
+                    .or_default()
+                    .push(line.clone());
+            }
+            for order in orders.values() {
+                let t0 = Instant::now();
+                engine.ingest_order_rows(order);
+                let t1 = Instant::now();
+                engine.update_feed(day).unwrap();
+                let t2 = Instant::now();
+                per_order.push(t2 - t0);
+                per_order_feed.push(t2 - t1);
+            }
+        } else {
+            engine.ingest_order_rows(&lines);
+        }
+        let t = Instant::now();
+        let risen = engine.advance_list(day).unwrap();
+        advance_times.push((day, t.elapsed()));
+        risen_total += risen.len();
+        if (day - start) % RESCAN_EVERY == 0 {
+            // What advance did before the feed: a full scan, then the key diff.
+            let t = Instant::now();
+            let keys: BTreeSet<_> = engine
+                .signal_list(Some(day))
+                .unwrap()
+                .iter()
+                .map(|s| s.key())
+                .collect();
+            let new = previous_keys
+                .as_ref()
+                .map_or(keys.len(), |p| keys.difference(p).count());
+            rescan_times.push(t.elapsed());
+            previous_keys = Some(keys);
+            std::hint::black_box(new);
+        }
+        day = day + 1;
+    }
+    let days = advance_times.len();
+    let total: Duration = advance_times.iter().map(|(_, d)| *d).sum();
+    let mut sorted: Vec<Duration> = advance_times.iter().map(|(_, d)| *d).collect();
+    sorted.sort();
+    let cadence_total: Duration = advance_times
+        .iter()
+        .filter(|(d, _)| (*d - (start - 1)) % 7 == 0)
+        .map(|(_, d)| *d)
+        .sum();
+    let rescan_mean = rescan_times.iter().sum::<Duration>() / rescan_times.len() as u32;
+    let advance_mean = total / days as u32;
+    println!("\n| what | days | time per day | year |");
+    println!("| --- | --- | --- | --- |");
+    println!(
+        "| advance (incremental feed) | {days} | mean {:.1} ms, median {:.1} ms, p99 {:.0} ms, max {:.0} ms | {:.1} s |",
+        ms(advance_mean),
+        ms(percentile(&sorted, 0.5)),
+        ms(percentile(&sorted, 0.99)),
+        ms(*sorted.last().unwrap()),
+        total.as_secs_f64()
+    );
+    println!(
+        "| of which the weekly days (prior refit, customer-level detectors) | {} | - | {:.1} s |",
+        days.div_ceil(7),
+        cadence_total.as_secs_f64()
+    );
+    println!(
+        "| full rescan + key diff (sampled every {RESCAN_EVERY} days) | {} sampled | mean {:.0} ms | {:.1} s extrapolated to {days} days |",
+        rescan_times.len(),
+        ms(rescan_mean),
+        rescan_mean.as_secs_f64() * days as f64
+    );
+    println!(
+        "\nrescan / advance per day: {:.1}x (signals risen over the year: {risen_total})",
+        rescan_mean.as_secs_f64() / advance_mean.as_secs_f64()
+    );
+    per_order.sort();
+    per_order_feed.sort();
+    println!(
+        "\nper-order update, {} orders one at a time over {LATENCY_DAYS} days:",
+        per_order.len()
+    );
+    println!("| part | p50 | p99 | max |");
+    println!("| --- | --- | --- | --- |");
+    for (name, v) in [
+        ("ingest + feed update", &per_order),
+        ("feed update alone", &per_order_feed),
+    ] {
+        println!(
+            "| {name} | {:.1} us | {:.1} us | {:.0} us |",
+            us(percentile(v, 0.5)),
+            us(percentile(v, 0.99)),
+            us(*v.last().unwrap())
+        );
+    }
+    let (watched, timers) = engine_sizes(&engine);
+    println!("\nwatched pairs {watched}, timers held {timers}");
+}
+
+fn engine_sizes(engine: &Engine) -> (usize, usize) {
+    engine.feed_sizes()
+}
