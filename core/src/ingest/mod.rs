@@ -24,6 +24,7 @@ pub mod csv;
 pub mod dates;
 mod deals;
 mod masters;
+mod order_columns;
 mod orders;
 
 #[cfg(feature = "arrow")]
@@ -263,10 +264,29 @@ pub(crate) fn number_cell(cell: Cell<'_>) -> Result<Option<f64>, String> {
             .map_err(|_| format!("{:?} is not a number", t.trim()))?,
         other => return Err(format!("{} is not a number", describe(other))),
     };
+    finite_number(x).map(Some)
+}
+
+/// `x`, unless it is NaN or infinite.
+#[inline]
+pub(crate) fn finite_number(x: f64) -> Result<f64, String> {
     if x.is_finite() {
-        Ok(Some(x))
+        Ok(x)
     } else {
         Err(format!("{x} is not a finite number"))
+    }
+}
+
+/// `day`, unless it lies outside the dates an order can carry.
+#[inline]
+pub(crate) fn plausible_day(day: Day) -> Result<Day, String> {
+    if day.is_plausible() {
+        Ok(day)
+    } else {
+        Err(format!(
+            "day number {} is outside 1900-01-01..2199-12-31",
+            day.0
+        ))
     }
 }
 
@@ -276,11 +296,7 @@ pub(crate) fn day_cell(cell: Cell<'_>, reader: &DateReader) -> Result<Option<Day
         Cell::Null => Ok(None),
         Cell::Text(t) if t.trim().is_empty() => Ok(None),
         Cell::Text(t) => reader.text(t).map(Some),
-        Cell::Day(d) if d.is_plausible() => Ok(Some(d)),
-        Cell::Day(d) => Err(format!(
-            "day number {} is outside 1900-01-01..2199-12-31",
-            d.0
-        )),
+        Cell::Day(d) => plausible_day(d).map(Some),
         Cell::UtcMicros(us) => reader.utc_micros(us).map(Some),
         Cell::LocalMicros(us) => chrono::DateTime::from_timestamp_micros(us)
             .ok_or_else(|| format!("timestamp {us} µs is out of range"))
@@ -339,7 +355,16 @@ pub(crate) fn required<'a, T>(
     name: &'static str,
     read: impl FnOnce(Cell<'a>) -> Result<Option<T>, String>,
 ) -> Result<T, (&'static str, String)> {
-    match read(column.cell(row)) {
+    present(name, read(column.cell(row)))
+}
+
+/// A required cell's value, or the reason it is unusable (tagged with the column name).
+#[inline]
+pub(crate) fn present<T>(
+    name: &'static str,
+    read: Result<Option<T>, String>,
+) -> Result<T, (&'static str, String)> {
+    match read {
         Ok(Some(v)) => Ok(v),
         Ok(None) => Err((name, format!("missing {name}"))),
         Err(e) => Err((name, e)),

@@ -4,10 +4,8 @@
 //! [`crate::ingest`]), the duplicate check, and storing it. Both input paths meet in
 //! [`OrderCells`], so the rules exist once.
 
-use super::{
-    day_cell, id_cell, number_cell, opt_id_cell, optional, required, resolve, text_cell,
-    DateReader, IdCell, IngestReport, Schema,
-};
+use super::order_columns::OrderColumns;
+use super::{id_cell, resolve, DateReader, IdCell, IngestReport, Schema};
 use crate::config::Config;
 use crate::day::Day;
 use crate::error::Result;
@@ -37,19 +35,20 @@ const MAX_AMOUNT: f64 = 1e12;
 
 /// One order row, read but not yet checked.
 pub(crate) struct OrderCells<'a> {
-    order: IdCell<'a>,
-    line_no: Option<f64>,
-    customer: IdCell<'a>,
-    product: IdCell<'a>,
-    day: Day,
-    quantity: f64,
-    net: f64,
-    list: Option<f64>,
-    rep: Option<IdCell<'a>>,
-    currency: Option<Cow<'a, str>>,
+    pub order: IdCell<'a>,
+    pub line_no: Option<f64>,
+    pub customer: IdCell<'a>,
+    pub product: IdCell<'a>,
+    pub day: Day,
+    pub quantity: f64,
+    pub net: f64,
+    pub list: Option<f64>,
+    pub rep: Option<IdCell<'a>>,
+    pub currency: Option<Cow<'a, str>>,
 }
 
-type RowError = (&'static str, String);
+/// The column a row is rejected for, and why.
+pub(crate) type RowError = (&'static str, String);
 
 enum Landed {
     New,
@@ -65,27 +64,11 @@ pub(crate) fn ingest_orders(
     reader: &DateReader,
 ) -> Result<IngestReport> {
     let cols = resolve(&ORDERS, batch, mapping)?;
-    let [order, customer, product, date, quantity, net] =
-        [0, 1, 2, 3, 4, 5].map(|i| cols[i].expect("required columns are resolved"));
-    let [line_no, list, rep, currency] = [6, 7, 8, 9].map(|i| cols[i]);
-    let rows = batch.len();
+    let required = [0, 1, 2, 3, 4, 5].map(|i| cols[i].expect("required columns are resolved"));
+    let columns = OrderColumns::new(required, [6, 7, 8, 9].map(|i| cols[i]));
     let mut landing = Landing::default();
-    for row in 0..rows {
-        let cells = (|| -> Result<OrderCells<'_>, RowError> {
-            Ok(OrderCells {
-                order: required(order, row, "order_id", |c| id_cell(c).map(Some))?,
-                customer: required(customer, row, "customer_id", |c| id_cell(c).map(Some))?,
-                product: required(product, row, "product_id", |c| id_cell(c).map(Some))?,
-                day: required(date, row, "date", |c| day_cell(c, reader))?,
-                quantity: required(quantity, row, "quantity", number_cell)?,
-                net: required(net, row, "net_amount", number_cell)?,
-                line_no: optional(line_no, row, "line_no", number_cell)?,
-                list: optional(list, row, "list_amount", number_cell)?,
-                rep: optional(rep, row, "rep_id", opt_id_cell)?,
-                currency: optional(currency, row, "currency", text_cell)?,
-            })
-        })();
-        landing.land(state, config, cells, row);
+    for row in 0..batch.len() {
+        landing.land(state, config, columns.read(row, reader), row);
     }
     Ok(landing.finish(state))
 }
@@ -143,10 +126,11 @@ impl Landing {
         row: usize,
     ) {
         let (staged, recent) = (&mut self.staged, &mut self.recent);
-        match cells
-            .and_then(|c| check(&c).map(|line| (c, line)))
-            .and_then(|(c, line)| take(state, config, c, line, staged, recent))
-        {
+        let landed = match &cells {
+            Ok(c) => check(c).and_then(|line_no| take(state, config, c, line_no, staged, recent)),
+            Err((column, reason)) => Err((*column, reason.clone())),
+        };
+        match landed {
             Ok(Landed::New) => self.report.accepted += 1,
             Ok(Landed::Duplicate) => self.report.duplicates += 1,
             Err((column, reason)) => self.report.reject(row, column, reason),
@@ -214,7 +198,8 @@ fn check(c: &OrderCells<'_>) -> Result<Option<u32>, RowError> {
     }
     match c.line_no {
         None => Ok(None),
-        Some(n) if n.fract() == 0.0 && (0.0..=MAX_LINE_NO as f64).contains(&n) => {
+        // The range check first: a whole number in range survives the round trip through u32.
+        Some(n) if (0.0..=MAX_LINE_NO as f64).contains(&n) && f64::from(n as u32) == n => {
             Ok(Some(n as u32))
         }
         Some(n) => Err((
@@ -267,7 +252,7 @@ fn remember<T>(slot: &mut (String, Option<T>), text: &str, id: T) {
 fn take(
     state: &mut State,
     config: &Config,
-    c: OrderCells<'_>,
+    c: &OrderCells<'_>,
     line_no: Option<u32>,
     staged: &mut StagedLines,
     recent: &mut RecentIds,
