@@ -95,6 +95,36 @@ export declare class BetaGeo {
   expectedPurchasesNewCustomer(t: number | number[] | Float64Array): Float64Array
 }
 
+/** One week's brief: every rep's ranked tasks and every manager's digest. */
+export declare class Brief {
+  /**
+   * The tasks as row objects: repId, rank, customerId, action, talkingPoints (string[]),
+   * offerProductId, offerPrice, content (a short ready text to send), value, due
+   * (`'YYYY-MM-DD'`), signals (the signal kinds behind the task).
+   */
+  get tasks(): Array<Record<string, unknown>>
+  /** The tasks table as rows (default) or, with `{format: 'arrow'}`, Arrow IPC bytes. */
+  tasksTable(options?: OutputOptions | undefined | null): Array<Record<string, unknown>> | Buffer
+  /** One digest per manager. */
+  get digests(): Array<Digest>
+  /** The brief's day (`'YYYY-MM-DD'`). */
+  get asOf(): string
+  /** The first day of the brief's business week (`'YYYY-MM-DD'`). */
+  get weekOf(): string
+  /**
+   * The part of the brief for one rep: its tasks, and its digest when it manages a team.
+   * Throws (code `InvalidArgumentError`) when the brief has neither for `repId`.
+   */
+  forRep(repId: string): Brief
+  /** The brief in Markdown, in `'en'` (default) or `'he'`. */
+  toMarkdown(locale?: 'en' | 'he'): string
+  /**
+   * The brief as a self-contained HTML page in `'en'` (default) or `'he'` (right to left),
+   * each task with a small inline SVG of the customer's purchase rhythm.
+   */
+  toHtml(locale?: 'en' | 'he'): string
+}
+
 /**
  * Turns order lines and deals into KPIs, signals and weekly tasks.
  *
@@ -184,6 +214,12 @@ export declare class Engine {
    * advance: the real-time feed (the same columns as `signals`). The clock never goes back.
    */
   advance(asOf: Date | string, options?: OutputOptions): Array<Record<string, unknown>> | Buffer
+  /**
+   * The weekly brief at `asOf` (a `Date` or an ISO date string): every rep's 5-7 most
+   * valuable tasks and every manager's digest. `tasksPerRep`: 5, 6 or 7 (default: the
+   * engine's). Only data on or before `asOf` is read.
+   */
+  weeklyBrief(asOf: Date | string, tasksPerRep?: number | undefined | null): Brief
   /** Sizes and memory of the state. */
   stats(): Stats
   /** The engine's settings, with every default filled in. */
@@ -480,6 +516,22 @@ export interface ClvOptions {
   timeUnit?: 'D' | 'W' | 'H' | 'M'
 }
 
+/** One manager's digest. */
+export interface Digest {
+  /** The manager's rep id. */
+  managerId: string
+  /** The manager's name, when known. */
+  managerName?: string
+  /** The reps of the team. */
+  reps: Array<string>
+  /** Team-level signals, most valuable first. */
+  teamSignals: Array<TeamSignal>
+  /** The team's KPIs this week vs last. */
+  kpis: Array<KpiChange>
+  /** Each rep's top three tasks. */
+  topTasks: Array<TopTask>
+}
+
 /** The tables of a synthetic distributor, and the events planted in them. */
 export interface Distributor {
   /**
@@ -540,6 +592,13 @@ export interface EngineConfig {
   stages?: Array<string>
   /** Detection thresholds. */
   thresholds?: ThresholdsConfig
+  /**
+   * The ranker's weights by name: `escalation_base` (10: the 1-10-100 rule),
+   * `escalation_stage_days` (90), `escalation_cap` (100), `response_gain` (7),
+   * `response_days` (1), `merge_weight` (0.5), `diversity` (0.85), `acting_works_default`
+   * (0.25) and `'acting_works.<signal kind>'` (P(a contact works) per kind).
+   */
+  rank?: Record<string, number>
 }
 
 /**
@@ -620,6 +679,16 @@ export interface IngestReport {
   duplicates: number
   /** Rows that could not be used, with reasons. */
   rejected: Array<Rejection>
+}
+
+/** One KPI of a team, this week and last. */
+export interface KpiChange {
+  /** The KPI's column in the KPI table (`active_customers`, `churn_rate`, ...). */
+  name: string
+  /** Its value at the brief's day. */
+  thisWeek?: number
+  /** Its value seven days before. */
+  lastWeek?: number
 }
 
 /** How a model fits; every key is optional. */
@@ -757,6 +826,24 @@ export interface Stats {
   heapBytes: number
 }
 
+/** A team-level signal in a manager's digest. */
+export interface TeamSignal {
+  /** The signal kind (`item_lapsed_across_similar`, `discount_spike`, `pipeline_slowdown`). */
+  kind: string
+  /** The segment it is about, if any. */
+  segment?: string
+  /** The product it is about, if any. */
+  productId?: string
+  /** Money at stake over the horizon. */
+  valueAtStake: number
+  /** P(the finding is real). */
+  probability: number
+  /** The value of acting (the ranker's value model). */
+  value: number
+  /** The reason in one sentence. */
+  evidence: string
+}
+
 /** Cut-offs of the KPIs and detectors. */
 export interface ThresholdsConfig {
   /** A customer is active when it bought within this many days (default 90). */
@@ -784,6 +871,22 @@ export interface ThresholdsConfig {
   varietyDropShare?: number
   /** `item_lapsed_across_similar`: false-alarm rate of one scan (default 0.001). */
   similarLapseAlpha?: number
+}
+
+/** One of a rep's top tasks, as a digest lists it. */
+export interface TopTask {
+  /** The rep. */
+  repId: string
+  /** The task's rank in the rep's list. */
+  rank: number
+  /** Whom to contact. */
+  customerId: string
+  /** What to do, in the rep's language. */
+  action: string
+  /** The value of acting. */
+  value: number
+  /** The day by which to act (`'YYYY-MM-DD'`). */
+  due: string
 }
 
 export declare namespace synth {

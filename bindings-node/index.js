@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.BetaGeo = nativeBinding.BetaGeo
+module.exports.Brief = nativeBinding.Brief
 module.exports.Engine = nativeBinding.Engine
 module.exports.GammaGamma = nativeBinding.GammaGamma
 module.exports.ModifiedBetaGeo = nativeBinding.ModifiedBetaGeo

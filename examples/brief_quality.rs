@@ -21,6 +21,8 @@
 //! baseline list: each rep's k customers with the most revenue in the last 90 days.
 //!
 //! Run: `cargo run --release -p salespulse --example brief_quality [-- CUSTOMERS [SEED]]`
+//! (`BRIEF_QUALITY_FLAT=1`: one P(acting works) for every kind; `BRIEF_QUALITY_MISSES=1`: list
+//! the oracle's customers the brief missed, with their signals).
 
 use chrono::NaiveDate;
 use salespulse::synth::{self, kind, Label};
@@ -36,7 +38,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let customers: usize = args.next().map_or(Ok(10_000), |a| a.parse())?;
     let seed: u64 = args.next().map_or(Ok(42), |a| a.parse())?;
     let data = synth::distributor(customers, 2, seed);
-    let mut engine = Engine::new(Config::default())?;
+    // BRIEF_QUALITY_FLAT=1 ranks by money at stake x probability x urgency alone (one P(acting
+    // works) for every kind), to show what the per-kind defaults trade away on this measure.
+    let mut config = Config::default();
+    if std::env::var_os("BRIEF_QUALITY_FLAT").is_some() {
+        config.rank.acting_works_by_kind.clear();
+    }
+    let mut engine = Engine::new(config)?;
     engine.ingest_rep_rows(&data.reps);
     engine.ingest_product_rows(&data.products);
     engine.ingest_customer_rows(&data.customers);
@@ -52,10 +60,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Daily revenue lookups from the generated orders.
     let mut lines: HashMap<&str, Vec<(NaiveDate, &str, f64)>> = HashMap::new();
     for o in &data.orders {
-        lines
-            .entry(o.customer_id.as_str())
-            .or_default()
-            .push((o.date, o.product_id.as_str(), o.net_amount));
+        lines.entry(o.customer_id.as_str()).or_default().push((
+            o.date,
+            o.product_id.as_str(),
+            o.net_amount,
+        ));
     }
     let revenue = |customer: &str, product: Option<&str>, from: NaiveDate, to: NaiveDate| -> f64 {
         lines.get(customer).map_or(0.0, |ls| {
@@ -65,13 +74,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .sum()
         })
     };
-    let (won, closed) = data.deals.iter().fold((0usize, 0usize), |(w, c), d| {
-        match d.outcome {
+    let (won, closed) = data
+        .deals
+        .iter()
+        .fold((0usize, 0usize), |(w, c), d| match d.outcome {
             Some(salespulse::Outcome::Won) => (w + 1, c + 1),
             Some(salespulse::Outcome::Lost) => (w, c + 1),
             _ => (w, c),
-        }
-    });
+        });
     let win_rate = won as f64 / closed.max(1) as f64;
     let deal_amount: HashMap<&str, f64> = data
         .deals
@@ -91,7 +101,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 revenue(c, p, l.start - chrono::Duration::days(365), l.start)
             }
             kind::DEAL_STALLED => {
-                l.deal_id.as_deref().and_then(|d| deal_amount.get(d)).copied().unwrap_or(0.0)
+                l.deal_id
+                    .as_deref()
+                    .and_then(|d| deal_amount.get(d))
+                    .copied()
+                    .unwrap_or(0.0)
                     * win_rate
             }
             _ => daily(l.product_id.as_deref()) * HORIZON,
@@ -131,10 +145,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut captured, mut oracle, mut largest, mut reachable) = (0.0, 0.0, 0.0, 0.0);
     let mut by_action: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (rep, tasks) in brief.by_rep() {
-        let hits = tasks.iter().filter(|t| truth.contains_key(t.customer_id.as_str())).count();
+        let hits = tasks
+            .iter()
+            .filter(|t| truth.contains_key(t.customer_id.as_str()))
+            .count();
         precisions.push(hits as f64 / tasks.len() as f64);
         for t in &tasks {
-            let e = by_action.entry(t.signals.first().cloned().unwrap_or("(offer)".into())).or_default();
+            let e = by_action
+                .entry(t.signals.first().cloned().unwrap_or("(offer)".into()))
+                .or_default();
             e.0 += 1;
             e.1 += usize::from(truth.contains_key(t.customer_id.as_str()));
         }
@@ -144,10 +163,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .sum::<f64>();
         let mine = book.get(rep).cloned().unwrap_or_default();
         chances.push(
-            mine.iter().filter(|c| truth.contains_key(*c)).count() as f64 / mine.len().max(1) as f64,
+            mine.iter().filter(|c| truth.contains_key(*c)).count() as f64
+                / mine.len().max(1) as f64,
         );
-        let mut values: Vec<(f64, &str)> =
-            mine.iter().filter_map(|c| Some((truth.get(c).copied()?, *c))).collect();
+        let mut values: Vec<(f64, &str)> = mine
+            .iter()
+            .filter_map(|c| Some((truth.get(c).copied()?, *c)))
+            .collect();
         values.sort_by(|a, b| b.0.total_cmp(&a.0));
         oracle += values.iter().take(k).map(|v| v.0).sum::<f64>();
         reachable += values
@@ -167,7 +189,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         .collect();
                     let seen: Vec<String> = signals
                         .iter()
-                        .filter(|s| s.customer.is_some_and(|x| engine.state().customer_text(x) == *c))
+                        .filter(|s| {
+                            s.customer
+                                .is_some_and(|x| engine.state().customer_text(x) == *c)
+                        })
                         .map(|s| {
                             format!(
                                 "{} {:.0}",
@@ -181,8 +206,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
-        let mut big: Vec<(f64, &str)> =
-            mine.iter().map(|c| (revenue(c, None, recent_from, end_excl), *c)).collect();
+        let mut big: Vec<(f64, &str)> = mine
+            .iter()
+            .map(|c| (revenue(c, None, recent_from, end_excl), *c))
+            .collect();
         big.sort_by(|a, b| b.0.total_cmp(&a.0));
         largest += big
             .iter()

@@ -1,7 +1,9 @@
 //! The main job on bundled data: a synthetic wholesale distributor (10,000 customers, two years,
 //! seed 42) is generated, ingested table by table, and its KPIs are printed overall and by
-//! segment, then the signals active on the last day, most money at stake first. Nothing is
-//! downloaded.
+//! segment, then the signals active on the last day, most money at stake first, then this week's
+//! brief for one rep and one manager (Markdown). The full brief is written as HTML in English and
+//! Hebrew to `target/brief/brief.en.html` and `target/brief/brief.he.html` (or the directory in
+//! `SALESPULSE_BRIEF_DIR`). Nothing is downloaded.
 //!
 //! Run: `cargo run --release -p salespulse --example demo [-- CUSTOMERS]`
 
@@ -73,6 +75,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             s.probability,
             s.evidence
         );
+    }
+
+    let started = Instant::now();
+    let brief = engine.weekly_brief(as_of, None)?;
+    println!(
+        "\nweekly brief as of {as_of}: {} tasks for {} reps, {} manager digests (made in {:.1} s)",
+        brief.tasks.len(),
+        brief.by_rep().len(),
+        brief.digests.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(task) = brief.tasks.first() {
+        println!("\n{}", brief.for_rep(&task.rep_id)?.to_markdown("en")?);
+    }
+    if let Some(digest) = brief.digests.first() {
+        println!("{}", brief.for_rep(&digest.manager_id)?.to_markdown("en")?);
+    }
+    let dir = std::env::var_os("SALESPULSE_BRIEF_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("target/brief"));
+    std::fs::create_dir_all(&dir)?;
+    for locale in ["en", "he"] {
+        let path = dir.join(format!("brief.{locale}.html"));
+        std::fs::write(&path, brief.to_html(locale)?)?;
+        println!("the full brief in HTML ({locale}): {}", path.display());
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test suite: Rust (fmt, clippy, unit, property, integration, doc), Python, Node.
+# Every test suite: Rust (fmt, clippy, unit, property, integration, doc), Python, Node, and the
+# weekly brief's HTML in headless Chromium (installs the Debian package chromium if missing).
 # Installs what it needs on a fresh machine (Rust crates via cargo, Python packages via pip into
 # the current python3, Node packages via npm ci). Reads real datasets from ../shared/data.
 set -euo pipefail
@@ -16,9 +17,14 @@ cargo test --workspace
 if [ -x bindings-python/test.sh ]; then
   echo "== Python"
   bindings-python/test.sh
+  # The Node suite's parity test compares the brief with the Python package just installed.
+  export SALESPULSE_PARITY=1
 fi
 if [ -x bindings-node/test.sh ]; then
   echo "== Node"
   bindings-node/test.sh
 fi
+echo "== Brief: HTML in headless Chromium (en, he), DOM checks and screenshots"
+python3 scripts/brief_screenshots.py
+
 echo "== all suites passed"

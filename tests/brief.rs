@@ -85,13 +85,19 @@ fn tasks_point_at_planted_events_far_above_chance() {
         .collect();
     let with_signal = brief.tasks.iter().filter(|t| !t.signals.is_empty());
     let (n, hits) = with_signal.fold((0, 0), |(n, h), t| {
-        (n + 1, h + usize::from(labelled.contains(t.customer_id.as_str())))
+        (
+            n + 1,
+            h + usize::from(labelled.contains(t.customer_id.as_str())),
+        )
     });
     let chance = labelled.len() as f64 / d.customers.len() as f64;
     let precision = hits as f64 / n as f64;
     // With ~20 labelled customers per 100, random lists would hit about 0.2.
     assert!(n >= 20, "{n} tasks carry signals");
-    assert!(precision > 3.0 * chance && precision > 0.8, "{precision} vs chance {chance}");
+    assert!(
+        precision > 3.0 * chance && precision > 0.8,
+        "{precision} vs chance {chance}"
+    );
 }
 
 #[test]
@@ -117,7 +123,11 @@ fn the_list_size_and_locale_are_checked_with_clear_errors() {
         .into_iter()
         .collect();
     let same = top5.iter().filter(|x| got.contains(x)).count();
-    assert!(same as f64 >= 0.8 * top5.len() as f64, "{same} of {}", top5.len());
+    assert!(
+        same as f64 >= 0.8 * top5.len() as f64,
+        "{same} of {}",
+        top5.len()
+    );
     let err = engine.weekly_brief(as_of, Some(9)).unwrap_err().to_string();
     assert!(err.contains("tasks_per_rep is 9"), "{err}");
     let err = brief.to_html("fr").unwrap_err().to_string();
@@ -130,15 +140,26 @@ fn the_list_size_and_locale_are_checked_with_clear_errors() {
 fn managers_get_team_signals_top_tasks_and_kpis_this_week_vs_last() {
     let (engine, brief) = brief();
     let d = data();
-    let managers: BTreeSet<&str> = d.reps.iter().filter_map(|r| r.manager_id.as_deref()).collect();
+    let managers: BTreeSet<&str> = d
+        .reps
+        .iter()
+        .filter_map(|r| r.manager_id.as_deref())
+        .collect();
     assert_eq!(
-        brief.digests.iter().map(|x| x.manager_id.as_str()).collect::<BTreeSet<_>>(),
+        brief
+            .digests
+            .iter()
+            .map(|x| x.manager_id.as_str())
+            .collect::<BTreeSet<_>>(),
         managers
     );
     let signals = engine.signal_list(Some(brief.as_of)).unwrap();
     let team_level = signals.iter().filter(|s| s.customer.is_none()).count();
     let listed: usize = brief.digests.iter().map(|x| x.team_signals.len()).sum();
-    assert!(listed >= team_level, "every team-level signal reaches a manager");
+    assert!(
+        listed >= team_level,
+        "every team-level signal reaches a manager"
+    );
     for digest in &brief.digests {
         let team: BTreeSet<&str> = d
             .reps
@@ -146,7 +167,14 @@ fn managers_get_team_signals_top_tasks_and_kpis_this_week_vs_last() {
             .filter(|r| r.manager_id.as_deref() == Some(&digest.manager_id))
             .map(|r| r.rep_id.as_str())
             .collect();
-        assert_eq!(digest.reps.iter().map(String::as_str).collect::<BTreeSet<_>>(), team);
+        assert_eq!(
+            digest
+                .reps
+                .iter()
+                .map(String::as_str)
+                .collect::<BTreeSet<_>>(),
+            team
+        );
         assert!(digest.team_signals.iter().all(|s| [
             "item_lapsed_across_similar",
             "discount_spike",
@@ -157,8 +185,15 @@ fn managers_get_team_signals_top_tasks_and_kpis_this_week_vs_last() {
             digest.kpis.iter().map(|k| (k.name, k.this_week)).collect();
         let active = k["active_customers"].unwrap();
         assert!(active > 0.0 && active <= d.customers.len() as f64);
-        assert!(digest.kpis.iter().all(|k| k.last_week.is_some() || k.name.ends_with("rate")));
-        let md = brief.for_rep(&digest.manager_id).unwrap().to_markdown("en").unwrap();
+        assert!(digest
+            .kpis
+            .iter()
+            .all(|k| k.last_week.is_some() || k.name.ends_with("rate")));
+        let md = brief
+            .for_rep(&digest.manager_id)
+            .unwrap()
+            .to_markdown("en")
+            .unwrap();
         for rep in &digest.reps {
             assert!(md.contains(rep.as_str()), "{rep} in the digest");
         }
@@ -181,12 +216,17 @@ fn markdown_and_html_in_english_and_hebrew() {
     assert!(he.starts_with("# תדריך שבועי"));
     let html = brief.to_html("he").unwrap();
     assert!(html.contains("<html lang=\"he\" dir=\"rtl\">"));
-    assert_eq!(html.matches("<article class=\"task\"").count(), brief.tasks.len());
+    assert_eq!(
+        html.matches("<article class=\"task\"").count(),
+        brief.tasks.len()
+    );
     let with_rhythm = brief.tasks.iter().filter(|t| t.rhythm.is_some()).count();
     assert!(with_rhythm * 10 >= brief.tasks.len() * 9, "{with_rhythm}");
     assert_eq!(html.matches("<svg").count(), with_rhythm);
-    assert!(!html.contains("http://") || html.matches("http://").count() == with_rhythm,
-        "no external assets: the only URL is the SVG namespace");
+    assert!(
+        !html.contains("http://") || html.matches("http://").count() == with_rhythm,
+        "no external assets: the only URL is the SVG namespace"
+    );
     assert!(!html.contains("<script") && !html.contains("src="));
     let en = brief.to_html("en").unwrap();
     assert!(en.contains("dir=\"ltr\"") && en.contains("Talking points"));
@@ -232,8 +272,16 @@ fn weights_change_the_ranking_and_bad_weights_are_refused() {
     let other = engine.weekly_brief(brief.as_of, None).unwrap();
     assert_eq!(other.tasks.len(), brief.tasks.len());
     assert_ne!(
-        other.tasks.iter().map(|t| &t.customer_id).collect::<Vec<_>>(),
-        brief.tasks.iter().map(|t| &t.customer_id).collect::<Vec<_>>()
+        other
+            .tasks
+            .iter()
+            .map(|t| &t.customer_id)
+            .collect::<Vec<_>>(),
+        brief
+            .tasks
+            .iter()
+            .map(|t| &t.customer_id)
+            .collect::<Vec<_>>()
     );
     assert!(RankWeights::default().with("diversity", -1.0).is_err());
 }

@@ -31,6 +31,11 @@ pub struct EngineConfig {
     pub stages: Option<Vec<String>>,
     /// Detection thresholds.
     pub thresholds: Option<ThresholdsConfig>,
+    /// The ranker's weights by name: `escalation_base` (10: the 1-10-100 rule),
+    /// `escalation_stage_days` (90), `escalation_cap` (100), `response_gain` (7),
+    /// `response_days` (1), `merge_weight` (0.5), `diversity` (0.85), `acting_works_default`
+    /// (0.25) and `'acting_works.<signal kind>'` (P(a contact works) per kind).
+    pub rank: Option<std::collections::HashMap<String, f64>>,
 }
 
 /// Cut-offs of the KPIs and detectors.
@@ -96,6 +101,7 @@ const CONFIG_KEYS: &[&str] = &[
     "currency",
     "stages",
     "thresholds",
+    "rank",
 ];
 const THRESHOLD_KEYS: &[&str] = &[
     "activeWindowDays",
@@ -140,6 +146,7 @@ impl EngineConfig {
             currency: config.currency.clone(),
             stages: Some(config.stages.clone()),
             thresholds: Some(ThresholdsConfig::from_core(&config.thresholds)),
+            rank: Some(config.rank.entries().into_iter().collect()),
         }
     }
 
@@ -173,6 +180,11 @@ impl EngineConfig {
                 if let Some(v) = value {
                     config.thresholds.set(name, v)?;
                 }
+            }
+        }
+        if let Some(rank) = &self.rank {
+            for (name, value) in rank {
+                config.rank.set(name, *value)?;
             }
         }
         config.validate()?;
@@ -615,6 +627,24 @@ impl Engine {
             let frame = engine.advance(as_of)?;
             drop(engine);
             output::frame(&env, &frame, format)
+        })
+    }
+
+    /// The weekly brief at `asOf` (a `Date` or an ISO date string): every rep's 5-7 most
+    /// valuable tasks and every manager's digest. `tasksPerRep`: 5, 6 or 7 (default: the
+    /// engine's). Only data on or before `asOf` is read.
+    #[napi]
+    pub fn weekly_brief(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Date | string")] as_of: Unknown<'_>,
+        tasks_per_rep: Option<u32>,
+    ) -> Result<crate::brief::Brief, CodedError> {
+        sync(|| {
+            let engine = self.engine();
+            let as_of = read_day(&env, as_of, "asOf", engine.config())?;
+            let brief = engine.weekly_brief(as_of, tasks_per_rep.map(|n| n as usize))?;
+            Ok(crate::brief::Brief::wrap(brief))
         })
     }
 

@@ -5,6 +5,7 @@
 //! camelCase keys, or Arrow IPC). No rule of the engine lives here.
 //!
 //! - [`engine`]: the `Engine` class; heavy calls run as `AsyncTask`s on the libuv pool.
+//! - [`brief`]: the `Brief` class of `engine.weeklyBrief(...)`.
 //! - [`synth`]: `synth.distributor(...)`, the synthetic distributor's tables.
 //! - [`models`]: the models that stand alone: `rfmSummary` and the `BetaGeo`,
 //!   `ModifiedBetaGeo`, `ParetoNBD` and `GammaGamma` classes.
@@ -15,6 +16,7 @@
 #[macro_use]
 extern crate napi_derive;
 
+pub mod brief;
 pub mod engine;
 pub mod error;
 pub mod input;

@@ -16,7 +16,7 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 const KEYS: &str =
-    "timezone, week_start, tasks_per_rep, horizon_days, currency, stages, thresholds";
+    "timezone, week_start, tasks_per_rep, horizon_days, currency, stages, thresholds, rank";
 
 /// Engine settings. Every argument is optional; an omitted one keeps its default.
 ///
@@ -31,6 +31,11 @@ const KEYS: &str =
 ///         regular_min_purchases (2), frequency_drop_alpha (0.005), frequency_drop_ratio (0.5),
 ///         at_risk_p_alive (0.001), item_lapsed_probability (0.95), variety_drop_share (0.25),
 ///         similar_lapse_alpha (0.001); see the Rust `Thresholds` for each meaning.
+///     rank: dict of the ranker's weights: escalation_base (10: the 1-10-100 rule),
+///         escalation_stage_days (90), escalation_cap (100), response_gain (7),
+///         response_days (1), merge_weight (0.5), diversity (0.85), acting_works_default
+///         (0.25) and "acting_works.<signal kind>" (P(a contact works), per kind); see the
+///         Rust `salespulse::rank::value_model` for the model.
 ///
 /// Raises:
 ///     ConfigError: a value is out of range or a key is unknown.
@@ -78,7 +83,7 @@ fn set(config: &mut Config, key: &str, value: &Bound<'_, PyAny>) -> PyResult<()>
                 config.currency = None;
                 Ok(())
             }
-            "stages" | "thresholds" | "timezone" | "week_start" | "tasks_per_rep"
+            "stages" | "thresholds" | "rank" | "timezone" | "week_start" | "tasks_per_rep"
             | "horizon_days" => Ok(()),
             _ => Err(unknown(py, key, KEYS)),
         };
@@ -116,6 +121,19 @@ fn set(config: &mut Config, key: &str, value: &Bound<'_, PyAny>) -> PyResult<()>
                 let v: f64 = extract(&v, &k, "a number")?;
                 config
                     .thresholds
+                    .set(&k, v)
+                    .map_err(|e| config_error(py, e.to_string()))?;
+            }
+        }
+        "rank" => {
+            let dict = value
+                .cast::<PyDict>()
+                .map_err(|_| config_error(py, format!("rank must be a dict, not {value}")))?;
+            for (k, v) in dict.iter() {
+                let k: String = k.extract()?;
+                let v: f64 = extract(&v, &k, "a number")?;
+                config
+                    .rank
                     .set(&k, v)
                     .map_err(|e| config_error(py, e.to_string()))?;
             }
@@ -164,7 +182,7 @@ impl PyConfig {
 #[pymethods]
 impl PyConfig {
     #[new]
-    #[pyo3(signature = (*, timezone=None, week_start=None, tasks_per_rep=None, horizon_days=None, currency=None, stages=None, thresholds=None))]
+    #[pyo3(signature = (*, timezone=None, week_start=None, tasks_per_rep=None, horizon_days=None, currency=None, stages=None, thresholds=None, rank=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -175,6 +193,7 @@ impl PyConfig {
         currency: Option<&Bound<'_, PyAny>>,
         stages: Option<&Bound<'_, PyAny>>,
         thresholds: Option<&Bound<'_, PyAny>>,
+        rank: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let dict = PyDict::new(py);
         for (key, value) in [
@@ -185,6 +204,7 @@ impl PyConfig {
             ("currency", currency),
             ("stages", stages),
             ("thresholds", thresholds),
+            ("rank", rank),
         ] {
             if let Some(v) = value {
                 dict.set_item(key, v)?;
@@ -245,6 +265,16 @@ impl PyConfig {
         Ok(d)
     }
 
+    /// The ranker's weights as a dict (see `rank` in the class documentation).
+    #[getter]
+    fn rank<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (name, value) in self.inner.rank.entries() {
+            d.set_item(name, value)?;
+        }
+        Ok(d)
+    }
+
     /// All settings as a dict (what `Config(**d)` and `Engine(d)` take back).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -255,6 +285,7 @@ impl PyConfig {
         d.set_item("currency", self.currency())?;
         d.set_item("stages", PyList::new(py, self.stages())?)?;
         d.set_item("thresholds", self.thresholds(py)?)?;
+        d.set_item("rank", self.rank(py)?)?;
         Ok(d)
     }
 

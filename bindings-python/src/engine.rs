@@ -399,6 +399,34 @@ impl PyEngine {
         convert::frame(py, &frame, to)
     }
 
+    /// The weekly brief at a day: for every rep its 5-7 most valuable tasks (whom to contact,
+    /// what to do and say, what to offer at what price, a ready text, the value and a due day),
+    /// and for every manager a digest (team-level signals, each rep's top tasks, the team's
+    /// KPIs this week vs last). Only data on or before ``as_of`` is read.
+    ///
+    /// Args:
+    ///     as_of: the day: a str ("2024-03-31"), datetime.date, datetime or pandas Timestamp.
+    ///     tasks_per_rep: 5, 6 or 7 (default: the engine's ``tasks_per_rep``).
+    ///
+    /// Returns:
+    ///     Brief: ``tasks`` (a DataFrame), ``digests``, ``for_rep``, ``to_markdown``,
+    ///     ``to_html`` (locales "en" and "he").
+    ///
+    /// Raises:
+    ///     InvalidArgumentError: as_of is not a date, or tasks_per_rep is not 5, 6 or 7.
+    #[pyo3(signature = (as_of, tasks_per_rep = None))]
+    fn weekly_brief(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        tasks_per_rep: Option<usize>,
+    ) -> PyResult<crate::brief::PyBrief> {
+        let as_of = self.day(as_of, "as_of")?;
+        let engine = &self.inner;
+        let inner = run(py, || engine.weekly_brief(as_of, tasks_per_rep))?;
+        Ok(crate::brief::PyBrief { inner })
+    }
+
     /// The whole engine as bytes (versioned and checksummed), for `Engine.restore`.
     fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let engine = &self.inner;

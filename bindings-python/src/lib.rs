@@ -8,6 +8,7 @@
 
 use pyo3::prelude::*;
 
+mod brief;
 mod config;
 mod convert;
 mod engine;
@@ -23,6 +24,7 @@ fn _salespulse(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<config::PyConfig>()?;
     m.add_class::<engine::PyEngine>()?;
+    m.add_class::<brief::PyBrief>()?;
     m.add_class::<report::PyIngestReport>()?;
     m.add_function(wrap_pyfunction!(synth::synth_distributor, m)?)?;
     m.add_class::<models::PyBetaGeo>()?;

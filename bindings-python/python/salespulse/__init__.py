@@ -10,7 +10,7 @@ as pandas DataFrames (``to="polars"`` or ``to="arrow"`` on request).
 >>> report = engine.ingest_orders(orders_df)            # doctest: +SKIP
 >>> engine.kpis("2024-03-31", by="segment")              # doctest: +SKIP
 
-Classes: :class:`Engine`, :class:`Config`, :class:`IngestReport`. Models that stand alone:
+Classes: :class:`Engine`, :class:`Config`, :class:`IngestReport`, :class:`Brief`. Models that stand alone:
 :func:`rfm_summary` and the :class:`BetaGeo`, :class:`ModifiedBetaGeo`, :class:`ParetoNBD` and
 :class:`GammaGamma` customer models, :func:`frequent_itemsets` and :func:`association_rules`
 (as mlxtend's). Errors: :class:`Error` and its subclasses. Synthetic data:
@@ -31,6 +31,7 @@ from ._errors import (
 )
 from ._salespulse import (
     BetaGeo,
+    Brief,
     Config,
     Engine,
     GammaGamma,
@@ -47,6 +48,7 @@ from . import synth
 __all__ = [
     "Config",
     "Engine",
+    "Brief",
     "IngestReport",
     "rfm_summary",
     "BetaGeo",

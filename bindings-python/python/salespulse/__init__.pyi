@@ -14,6 +14,7 @@ from ._errors import (
 )
 from ._salespulse import (
     BetaGeo as BetaGeo,
+    Brief as Brief,
     Config as Config,
     Engine as Engine,
     GammaGamma as GammaGamma,
@@ -29,6 +30,7 @@ from ._salespulse import (
 __all__ = [
     "Config",
     "Engine",
+    "Brief",
     "IngestReport",
     "rfm_summary",
     "BetaGeo",

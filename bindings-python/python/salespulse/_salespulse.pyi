@@ -45,6 +45,10 @@ class Config:
             regular_min_purchases (2), frequency_drop_alpha (0.005), frequency_drop_ratio (0.5),
             at_risk_p_alive (0.001), item_lapsed_probability (0.95), variety_drop_share (0.25),
             similar_lapse_alpha (0.001); see the Rust ``Thresholds`` for each meaning.
+        rank: dict of the ranker's weights: escalation_base (10: the 1-10-100 rule),
+            escalation_stage_days (90), escalation_cap (100), response_gain (7), response_days
+            (1), merge_weight (0.5), diversity (0.85), acting_works_default (0.25) and
+            "acting_works.<signal kind>" (P(a contact works) per kind).
 
     Raises:
         ConfigError: a value is out of range or a key is unknown.
@@ -60,6 +64,7 @@ class Config:
         currency: Optional[str] = None,
         stages: Optional[List[str]] = None,
         thresholds: Optional[Mapping[str, float]] = None,
+        rank: Optional[Mapping[str, float]] = None,
     ) -> None: ...
     @property
     def timezone(self) -> str:
@@ -82,9 +87,54 @@ class Config:
     @property
     def thresholds(self) -> Dict[str, float]:
         """Detection thresholds as a dict."""
+    @property
+    def rank(self) -> Dict[str, float]:
+        """The ranker's weights as a dict."""
     def to_dict(self) -> Dict[str, Any]:
         """All settings as a dict (what ``Config(**d)`` and ``Engine(d)`` take back)."""
     def __eq__(self, other: object) -> bool: ...
+
+class Brief:
+    """One week's brief: every rep's ranked tasks and every manager's digest."""
+
+    @property
+    def tasks(self) -> Any:
+        """The tasks as a pandas DataFrame: rep_id, rank, customer_id, action, talking_points
+        (list of str), offer_product_id, offer_price, content, value, due, signals (list)."""
+    def tasks_table(self, to: To = "pandas") -> Any:
+        """The tasks table as pandas, polars or a pyarrow.Table."""
+    @property
+    def digests(self) -> List[Dict[str, Any]]:
+        """One dict per manager: manager_id, manager_name, reps, team_signals (kind, segment,
+        product_id, value_at_stake, probability, value, evidence), kpis (name, this_week,
+        last_week), top_tasks (each rep's top three: rep_id, rank, customer_id, action, value,
+        due)."""
+    @property
+    def as_of(self) -> datetime.date:
+        """The brief's day."""
+    @property
+    def week_of(self) -> datetime.date:
+        """The first day of the brief's business week."""
+    def for_rep(self, rep_id: str) -> Brief:
+        """The part for one rep: its tasks, and its digest when it manages a team.
+
+        Raises:
+            InvalidArgumentError: the brief has neither tasks nor a digest for ``rep_id``.
+        """
+    def to_markdown(self, locale: Literal["en", "he"] = "en") -> str:
+        """The brief in Markdown ("en" or "he").
+
+        Raises:
+            InvalidArgumentError: another locale.
+        """
+    def to_html(self, locale: Literal["en", "he"] = "en") -> str:
+        """A self-contained HTML page ("en", or "he" right to left), each task with an inline
+        SVG of the purchase rhythm.
+
+        Raises:
+            InvalidArgumentError: another locale.
+        """
+    def _repr_html_(self) -> str: ...
 
 class IngestReport:
     """What an ingest call did with its rows.
@@ -248,6 +298,13 @@ class Engine:
 
         Raises:
             InvalidArgumentError: as_of is not a date or lies before the engine's clock.
+        """
+    def weekly_brief(self, as_of: DateLike, tasks_per_rep: Optional[int] = None) -> Brief:
+        """The weekly brief at ``as_of``: every rep's 5-7 most valuable tasks and every
+        manager's digest. Only data on or before ``as_of`` is read.
+
+        Raises:
+            InvalidArgumentError: as_of is not a date, or tasks_per_rep is not 5, 6 or 7.
         """
     def snapshot(self) -> bytes:
         """The whole engine as bytes (versioned and checksummed), for ``Engine.restore``."""

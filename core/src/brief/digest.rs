@@ -3,14 +3,15 @@
 //! Owns: [`Digest`] and [`build_digests`]: for every manager (a rep that some rep names as its
 //! manager) the team (its reps), the team-level signals (those about no single customer:
 //! `item_lapsed_across_similar`, `discount_spike`, `pipeline_slowdown`, and any new kind of that
-//! level), and the team's KPIs this week against last week. Each rep's top tasks are read from
-//! the brief's tasks when rendering. KPI definitions are [`crate::kpi`]'s; here they are only
+//! level), each rep's top tasks ([`attach_top_tasks`], so a digest reads on its own), and the
+//! team's KPIs this week against last week. KPI definitions are [`crate::kpi`]'s; here they are only
 //! summed over the team's reps.
 //!
 //! A team-level signal goes to the manager it names (`rep_id`: the manager, or a rep whose
 //! manager then gets it); one about a segment goes to every manager whose team serves that
 //! segment; one about neither to every manager.
 
+use super::tasks::Task;
 use crate::config::Config;
 use crate::day::Day;
 use crate::error::Result;
@@ -69,6 +70,8 @@ pub struct Digest {
     pub team_signals: Vec<TeamSignal>,
     /// The team's KPIs this week vs last.
     pub kpis: Vec<KpiChange>,
+    /// Each rep's top [`TOP_TASKS`] tasks, by rep then rank (filled from the brief's tasks).
+    pub top_tasks: Vec<Task>,
 }
 
 /// The KPIs a digest shows, by their KPI-table column.
@@ -166,11 +169,17 @@ pub fn build_digests(
             })
             .collect();
         team_signals.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.kind.cmp(&b.kind)));
-        let (this, last) = (team_kpis(&now, state, team), team_kpis(&before, state, team));
+        let (this, last) = (
+            team_kpis(&now, state, team),
+            team_kpis(&before, state, team),
+        );
         out.push(Digest {
             manager_id: state.rep_text(*manager).to_string(),
             manager_name: state.rep(*manager).name.clone(),
-            reps: team.iter().map(|r| state.rep_text(*r).to_string()).collect(),
+            reps: team
+                .iter()
+                .map(|r| state.rep_text(*r).to_string())
+                .collect(),
             team_signals,
             kpis: KPI_NAMES
                 .iter()
@@ -180,8 +189,20 @@ pub fn build_digests(
                     last_week: last.get(name).copied(),
                 })
                 .collect(),
+            top_tasks: Vec::new(),
         });
     }
     out.sort_by(|a, b| a.manager_id.cmp(&b.manager_id));
     Ok(out)
+}
+
+/// Copies each team rep's top [`TOP_TASKS`] tasks into its manager's digest.
+pub fn attach_top_tasks(digests: &mut [Digest], tasks: &[Task]) {
+    for d in digests {
+        d.top_tasks = tasks
+            .iter()
+            .filter(|t| d.reps.contains(&t.rep_id) && t.rank as usize <= TOP_TASKS)
+            .cloned()
+            .collect();
+    }
 }

@@ -6,7 +6,7 @@
 //! purchase rhythm ([`super::svg`]); each manager's digest is a `<section class="digest">`.
 //! Words come from [`super::locale`], data from [`super::Brief`].
 
-use super::digest::{Digest, TOP_TASKS};
+use super::digest::Digest;
 use super::locale::{Key, Locale};
 use super::markdown::{customer, kpi_change, kpi_label, kpi_value, offer_text, person};
 use super::svg::rhythm_svg;
@@ -179,7 +179,10 @@ fn digest(s: &mut String, brief: &Brief, d: &Digest, locale: Locale) {
     } else {
         s.push_str("<ul class=\"team-signals\">");
         for t in &d.team_signals {
-            let about = t.segment.as_deref().map_or(String::new(), |x| format!(" ({x})"));
+            let about = t
+                .segment
+                .as_deref()
+                .map_or(String::new(), |x| format!(" ({x})"));
             let _ = write!(
                 s,
                 "<li><code>{}</code>{}: {} — <b>{}</b> {}</li>",
@@ -192,13 +195,13 @@ fn digest(s: &mut String, brief: &Brief, d: &Digest, locale: Locale) {
         }
         s.push_str("</ul>");
     }
-    let _ = write!(s, "<h3>{}</h3><ul class=\"top-tasks\">", escape(locale.text(Key::TopTasks)));
+    let _ = write!(
+        s,
+        "<h3>{}</h3><ul class=\"top-tasks\">",
+        escape(locale.text(Key::TopTasks))
+    );
     for rep in &d.reps {
-        let tasks: Vec<&Task> = brief
-            .tasks
-            .iter()
-            .filter(|t| &t.rep_id == rep && t.rank as usize <= TOP_TASKS)
-            .collect();
+        let tasks: Vec<&Task> = d.top_tasks.iter().filter(|t| &t.rep_id == rep).collect();
         let Some(first) = tasks.first() else { continue };
         let _ = write!(
             s,

@@ -100,7 +100,9 @@ impl Locale {
             (Action::Cadence, _) if he => "להתקשר: ההזמנות מגיעות בתדירות נמוכה מהרגיל".into(),
             (Action::Cadence, _) => "Call: orders come less often than usual".into(),
             (Action::Assortment, _) if he => "לבדוק את סל המוצרים: כמה פריטים קבועים הפסיקו".into(),
-            (Action::Assortment, _) => "Review the assortment: several regular items stopped".into(),
+            (Action::Assortment, _) => {
+                "Review the assortment: several regular items stopped".into()
+            }
             (Action::Reorder, true) if he => format!("תזכורת: {p} לא הוזמן בזמן"),
             (Action::Reorder, true) => format!("Remind about {p}: its reorder is overdue"),
             (Action::Defend, true) if he => format!("להגן על {p} מפני מוצר מתחרה"),
@@ -277,7 +279,10 @@ mod tests {
             assert!(!en.is_empty() && !he.is_empty(), "{key:?}");
             if *key != Key::Rank {
                 assert_ne!(en, he, "{key:?} is not translated");
-                assert!(he.chars().any(|c| ('\u{5d0}'..='\u{5ea}').contains(&c)), "{key:?}");
+                assert!(
+                    he.chars().any(|c| ('\u{5d0}'..='\u{5ea}').contains(&c)),
+                    "{key:?}"
+                );
             }
         }
         assert_eq!(Locale::parse(" EN ").unwrap(), Locale::En);

@@ -4,7 +4,7 @@
 //!
 //! Owns: the Markdown layout. Words come from [`super::locale`], data from [`super::Brief`].
 
-use super::digest::{Digest, TOP_TASKS};
+use super::digest::Digest;
 use super::locale::{Key, Locale};
 use super::tasks::{money, Task};
 use super::Brief;
@@ -39,7 +39,12 @@ pub(crate) fn kpi_value(name: &str, value: Option<f64>, currency: Option<&str>) 
 }
 
 /// The change of a KPI: difference in the KPI's unit (points for rates).
-pub(crate) fn kpi_change(name: &str, now: Option<f64>, before: Option<f64>, currency: Option<&str>) -> String {
+pub(crate) fn kpi_change(
+    name: &str,
+    now: Option<f64>,
+    before: Option<f64>,
+    currency: Option<&str>,
+) -> String {
     match (now, before) {
         (Some(a), Some(b)) if name.ends_with("_rate") => format!("{:+.1} pt", 100.0 * (a - b)),
         (Some(a), Some(b)) if name == "net_revenue" => {
@@ -161,7 +166,10 @@ fn digest(s: &mut String, brief: &Brief, d: &Digest, locale: Locale) {
         let _ = writeln!(s, "{}\n", locale.text(Key::NoTeamSignals));
     }
     for t in &d.team_signals {
-        let about = t.segment.as_deref().map_or(String::new(), |x| format!(" ({x})"));
+        let about = t
+            .segment
+            .as_deref()
+            .map_or(String::new(), |x| format!(" ({x})"));
         let _ = writeln!(
             s,
             "- **{}**{about}: {} — {} {}",
@@ -173,11 +181,7 @@ fn digest(s: &mut String, brief: &Brief, d: &Digest, locale: Locale) {
     }
     let _ = writeln!(s, "\n### {}\n", locale.text(Key::TopTasks));
     for rep in &d.reps {
-        let tasks: Vec<&Task> = brief
-            .tasks
-            .iter()
-            .filter(|t| &t.rep_id == rep && t.rank as usize <= TOP_TASKS)
-            .collect();
+        let tasks: Vec<&Task> = d.top_tasks.iter().filter(|t| &t.rep_id == rep).collect();
         let Some(first) = tasks.first() else { continue };
         let _ = writeln!(s, "- {}", person(first.rep_name.as_deref(), rep));
         for t in tasks {

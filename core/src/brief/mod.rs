@@ -82,7 +82,8 @@ impl Engine {
         let signals = self.signal_list(Some(as_of))?;
         let (state, config) = (self.state(), self.config());
         let tasks = tasks::build_tasks(state, config, as_of, &signals, k);
-        let digests = digest::build_digests(state, config, as_of, &signals)?;
+        let mut digests = digest::build_digests(state, config, as_of, &signals)?;
+        digest::attach_top_tasks(&mut digests, &tasks);
         Ok(Brief {
             as_of,
             week_of: as_of.week_start(config.week_start),
@@ -178,10 +179,17 @@ impl Brief {
             )
             .with(
                 "offer_price",
-                Series::F64(t.iter().map(|x| x.offer.as_ref().and_then(|o| o.price)).collect()),
+                Series::F64(
+                    t.iter()
+                        .map(|x| x.offer.as_ref().and_then(|o| o.price))
+                        .collect(),
+                ),
             )
             .with("content", text(&|x| Some(x.content(x.locale, cur))))
-            .with("value", Series::F64(t.iter().map(|x| Some(x.value)).collect()))
+            .with(
+                "value",
+                Series::F64(t.iter().map(|x| Some(x.value)).collect()),
+            )
             .with("due", Series::Day(t.iter().map(|x| Some(x.due)).collect()))
             .with(
                 "signals",

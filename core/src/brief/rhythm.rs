@@ -85,7 +85,7 @@ mod tests {
             .enumerate()
             .map(|(i, d)| {
                 OrderLine::new(
-                    &format!("SO-{i}"),
+                    format!("SO-{i}"),
                     "C1",
                     "P1",
                     (start + *d).to_date(),

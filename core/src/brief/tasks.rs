@@ -162,7 +162,12 @@ pub fn due_day(as_of: Day, rank: u32, fresh: bool, week_start: Weekday) -> Day {
 }
 
 /// The customer's last unit price of `product` (net / quantity of its latest purchase line).
-fn last_unit_price(state: &State, customer: CustomerId, product: ProductId, as_of: Day) -> Option<f64> {
+fn last_unit_price(
+    state: &State,
+    customer: CustomerId,
+    product: ProductId,
+    as_of: Day,
+) -> Option<f64> {
     let pair = state.customer(customer).pair(product)?;
     pair.until(as_of)
         .iter()

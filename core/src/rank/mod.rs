@@ -66,7 +66,11 @@ pub fn merge_by_customer(weights: &RankWeights, signals: &[Signal]) -> Vec<Candi
 }
 
 fn sort_by_value(list: &mut [Candidate]) {
-    list.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.customer.cmp(&b.customer)));
+    list.sort_by(|a, b| {
+        b.value
+            .total_cmp(&a.value)
+            .then(a.customer.cmp(&b.customer))
+    });
 }
 
 /// Picks `k` of one rep's candidates, greedily, like maximal marginal relevance: each step takes
@@ -79,9 +83,8 @@ pub fn select_diverse(mut candidates: Vec<Candidate>, k: usize, diversity: f64) 
     let mut taken: Vec<Candidate> = Vec::with_capacity(k);
     let mut per_kind: BTreeMap<Option<SignalKind>, i32> = BTreeMap::new();
     while taken.len() < k && !candidates.is_empty() {
-        let adjusted = |c: &Candidate| {
-            c.value * diversity.powi(per_kind.get(&c.kind).copied().unwrap_or(0))
-        };
+        let adjusted =
+            |c: &Candidate| c.value * diversity.powi(per_kind.get(&c.kind).copied().unwrap_or(0));
         // Candidates are in value order, so the first of each kind is that kind's best: only
         // those can win a step.
         let mut best: Option<(usize, f64)> = None;
@@ -202,18 +205,19 @@ mod tests {
             });
         }
         let plain = select_diverse(candidates.clone(), 5, 1.0);
-        assert!(plain
-            .iter()
-            .all(|c| c.kind == Some(SignalKind::ItemLapsed)));
+        assert!(plain.iter().all(|c| c.kind == Some(SignalKind::ItemLapsed)));
         let diverse = select_diverse(candidates.clone(), 5, 0.85);
         let lapses = diverse
             .iter()
             .filter(|c| c.kind == Some(SignalKind::ItemLapsed))
             .count();
-        assert!(lapses < 5 && lapses >= 2, "{lapses}");
+        assert!((2..5).contains(&lapses), "{lapses}");
         assert!(diverse.windows(2).all(|w| w[0].value >= w[1].value));
         // Far more valuable tasks of one kind still win.
-        for c in candidates.iter_mut().filter(|c| c.kind != Some(SignalKind::ItemLapsed)) {
+        for c in candidates
+            .iter_mut()
+            .filter(|c| c.kind != Some(SignalKind::ItemLapsed))
+        {
             c.value /= 10.0;
         }
         let lopsided = select_diverse(candidates, 5, 0.85);

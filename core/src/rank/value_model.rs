@@ -163,11 +163,12 @@ impl RankWeights {
             .zip(scalars)
             .map(|(n, v)| (n.to_string(), v))
             .collect();
-        out.extend(
-            SignalKind::ALL
-                .iter()
-                .map(|k| (format!("{ACTING_PREFIX}{}", k.name()), self.acting_works(*k))),
-        );
+        out.extend(SignalKind::ALL.iter().map(|k| {
+            (
+                format!("{ACTING_PREFIX}{}", k.name()),
+                self.acting_works(*k),
+            )
+        }));
         out
     }
 
