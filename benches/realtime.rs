@@ -4,18 +4,19 @@
 //! The engine holds the first year of orders; the second year arrives day by day, as an ERP
 //! would send it. Each day: the day's lines are ingested and `advance(day)` runs (the timed
 //! part). A full rescan (`signal_list(day)` plus the key diff the old `advance` did) is timed
-//! on every `RESCAN_EVERY`-th day of the same run and extrapolated to the year. On
+//! on every `RESCAN_EVERY`-th day (environment variable, default 28) of the same run and
+//! extrapolated to the year. On
 //! `LATENCY_DAYS` days mid-year the lines come one order at a time instead: each order is
 //! ingested and read into the feed (`update_feed`), and the time of both is recorded per order.
 //!
-//! Run: `cargo bench -p salespulse --bench realtime [-- CUSTOMERS]` (default 100,000).
+//! Run: `RESCAN_EVERY=61 cargo bench -p salespulse --bench realtime [-- CUSTOMERS]` (default
+//! 100,000 customers).
 
 use salespulse::realtime::FeedOptions;
 use salespulse::{synth, Config, Day, Engine, OrderLine};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-const RESCAN_EVERY: i32 = 28;
 const LATENCY_DAYS: i32 = 10;
 
 fn percentile(sorted: &[Duration], q: f64) -> Duration {
@@ -31,6 +32,9 @@ fn us(d: Duration) -> f64 {
 }
 
 fn main() {
+    // Days between sampled rescans (each costs a full scan; at 100,000 customers many seconds).
+    let rescan_every: i32 =
+        std::env::var("RESCAN_EVERY").map_or(28, |v| v.parse().expect("RESCAN_EVERY is a number"));
     let customers: usize = std::env::args()
         .skip(1)
         .find(|a| !a.starts_with('-'))
@@ -103,7 +107,7 @@ fn main() {
         let risen = engine.advance_list(day).unwrap();
         advance_times.push((day, t.elapsed()));
         risen_total += risen.len();
-        if (day - start) % RESCAN_EVERY == 0 {
+        if (day - start) % rescan_every == 0 {
             // What advance did before the feed: a full scan, then the key diff.
             let t = Instant::now();
             let keys: BTreeSet<_> = engine
@@ -118,6 +122,9 @@ fn main() {
             rescan_times.push(t.elapsed());
             previous_keys = Some(keys);
             std::hint::black_box(new);
+        }
+        if (day - start) % 30 == 29 {
+            eprintln!("{day}: {} days advanced", day - start + 1);
         }
         day = day + 1;
     }
@@ -148,7 +155,7 @@ fn main() {
         cadence_total.as_secs_f64()
     );
     println!(
-        "| full rescan + key diff (sampled every {RESCAN_EVERY} days) | {} sampled | mean {:.0} ms | {:.1} s extrapolated to {days} days |",
+        "| full rescan + key diff (sampled every {rescan_every} days) | {} sampled | mean {:.0} ms | {:.1} s extrapolated to {days} days |",
         rescan_times.len(),
         ms(rescan_mean),
         rescan_mean.as_secs_f64() * days as f64
