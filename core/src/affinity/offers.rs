@@ -60,7 +60,62 @@ pub struct Offer {
 
 /// The top `k` offers of each customer in `customers` (all customers with a purchase when
 /// `None`), from data on or before `as_of`; by customer, then rank.
+///
+/// Every customer's top [`CROSS_SELL_MAX_RANK`] offers at a day are remembered with the state
+/// (the `cross_sell` signals and the weekly brief both ask for them), so a second ask at the
+/// same day, with the same lines and product masters, costs a copy instead of a refit.
 pub fn offers(
+    state: &State,
+    config: &Config,
+    as_of: Day,
+    k: usize,
+    customers: Option<&[CustomerId]>,
+) -> Vec<Offer> {
+    if customers.is_some() || k > CROSS_SELL_MAX_RANK as usize {
+        return fit_offers(state, config, as_of, k, customers);
+    }
+    let key = OffersKey::new(state, config, as_of);
+    let all = state.offers_memo.get_or_compute(key, || {
+        fit_offers(state, config, as_of, CROSS_SELL_MAX_RANK as usize, None)
+    });
+    all.iter()
+        .filter(|o| o.rank as usize <= k)
+        .cloned()
+        .collect()
+}
+
+/// What every customer's offers at a day are computed from: the day, the horizon, the stored
+/// lines (lines are only ever added, so their count changes with any new one) and the product
+/// masters (list prices and names enter prices and evidence).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct OffersKey {
+    as_of: Day,
+    horizon_days: u32,
+    lines: usize,
+    customers: usize,
+    products: u64,
+}
+
+impl OffersKey {
+    fn new(state: &State, config: &Config, as_of: Day) -> OffersKey {
+        use std::hash::{Hash, Hasher};
+        let mut products = std::collections::hash_map::DefaultHasher::new();
+        for (_, p) in state.products() {
+            p.list_price.map(f64::to_bits).hash(&mut products);
+            p.name.hash(&mut products);
+        }
+        OffersKey {
+            as_of,
+            horizon_days: config.horizon_days,
+            lines: state.line_keys.len(),
+            customers: state.customers.len(),
+            products: products.finish(),
+        }
+    }
+}
+
+/// [`offers`] without the memo: fits the recommender on the state as of the day.
+fn fit_offers(
     state: &State,
     config: &Config,
     as_of: Day,
@@ -397,5 +452,50 @@ impl ItemFacts {
         let prior = self.adoption[item as usize];
         (f64::from(adopted) + ADOPTION_PRIOR_WEIGHT * prior)
             / (f64::from(at_risk) + ADOPTION_PRIOR_WEIGHT)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{synth, Engine};
+
+    fn engine(customers: usize) -> (Engine, Day) {
+        let data = synth::distributor(customers, 1, 7);
+        let mut engine = Engine::new(Config::default()).unwrap();
+        engine.ingest_product_rows(&data.products);
+        assert!(engine.ingest_order_rows(&data.orders).is_clean());
+        (engine, Day::from_date(data.end))
+    }
+
+    #[test]
+    fn remembered_offers_equal_a_fresh_fit_and_follow_new_lines() {
+        let (mut engine, end) = engine(200);
+        let config = Config::default();
+        for k in 1..=CROSS_SELL_MAX_RANK as usize {
+            let fresh = fit_offers(engine.state(), &config, end, k, None);
+            assert!(!fresh.is_empty());
+            assert_eq!(
+                offers(engine.state(), &config, end, k, None),
+                fresh,
+                "k = {k}"
+            );
+        }
+        // A new line of a customer with offers changes them: the memo must not answer.
+        let first = fit_offers(engine.state(), &config, end, 1, None)[0].clone();
+        let line = crate::OrderLine::new(
+            "memo-test",
+            engine.state().customer_text(first.customer),
+            engine.state().product_text(first.product),
+            end.to_date(),
+            1.0,
+            10.0,
+        );
+        assert!(engine.ingest_order_rows(&[line]).is_clean());
+        let after = offers(engine.state(), &config, end, 1, None);
+        assert_eq!(after, fit_offers(engine.state(), &config, end, 1, None));
+        assert!(!after
+            .iter()
+            .any(|o| o.customer == first.customer && o.product == first.product));
     }
 }

@@ -11,6 +11,7 @@ mod deal;
 mod fixed;
 mod history;
 mod line_keys;
+mod memo;
 mod merge;
 mod product;
 mod staging;
@@ -21,6 +22,7 @@ pub use deal::{DealFacts, DealState, StageVisit};
 pub use fixed::Fixed;
 pub use history::{PairHistory, Purchase};
 pub use line_keys::{LineKey, LineKeys, MAX_LINE_NO};
+pub(crate) use memo::Memo;
 pub use product::{ProductState, RepState};
 pub(crate) use staging::{AcceptedLine, StagedLines};
 
@@ -61,6 +63,9 @@ pub struct State {
     /// Customers that received order lines since the real-time feed last drained them.
     #[serde(skip)]
     pub(crate) dirty: DirtyCustomers,
+    /// Every customer's best offers at a day, kept for the next read at the same day.
+    #[serde(skip)]
+    pub(crate) offers_memo: Memo<crate::affinity::offers::OffersKey, Vec<crate::affinity::Offer>>,
 }
 
 /// Customers whose histories changed since the last [`State::drain_dirty`]: the real-time feed
