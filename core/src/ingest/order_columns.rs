@@ -159,6 +159,7 @@ fn maybe<T>(
 
 #[cfg(test)]
 mod tests {
+    use super::super::orders::ORDERS;
     use crate::table::{Batch, Cell, CellColumn, Column};
     use crate::{Config, Engine, IngestOptions};
 
@@ -216,6 +217,7 @@ mod tests {
             .with("net_amount", Column::Float(&net))
             .with("list_amount", Column::OptFloat(&list))
             .with("line_no", Column::Int(&line_no));
+        // In the order of the schema: the required columns, then line_no and list_amount.
         let generic_columns = [
             cells(&order, Cell::Interned),
             cells(&customer, Cell::Interned),
@@ -223,21 +225,11 @@ mod tests {
             cells(&day, |d| Cell::Day(crate::Day(d))),
             cells(&quantity, Cell::Float),
             cells(&net, Cell::Float),
-            cells(&list, |l| l.map_or(Cell::Null, Cell::Float)),
             cells(&line_no, Cell::Int),
+            cells(&list, |l| l.map_or(Cell::Null, Cell::Float)),
         ];
-        let names = [
-            "order_id",
-            "customer_id",
-            "product_id",
-            "date",
-            "quantity",
-            "net_amount",
-            "list_amount",
-            "line_no",
-        ];
+        let names = ORDERS.required.iter().chain(&ORDERS.optional[..2]);
         let generic = names
-            .iter()
             .zip(&generic_columns)
             .fold(Batch::new(), |b, (name, c)| b.with(*name, Column::Cells(c)));
 
