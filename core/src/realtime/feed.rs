@@ -11,8 +11,9 @@
 //!
 //! A pair's rhythm and its open gap are counted on the customer's order clock, so they change
 //! only when the customer orders: a lapse becomes reportable at one of the customer's orders
-//! (the `k*`-th order without the item, [`Watch::overdue_after`]), never on a quiet day. What
-//! the calendar alone changes is kept apart:
+//! (its "overdue from" point is a number of orders without the item, `Watch::overdue_after`),
+//! never on a quiet day. A pair is scored only while watched (past its due day) and at most
+//! once per order of its customer. What the calendar alone changes is kept apart:
 //!
 //! - customers that received lines since the last advance (the state's dirty record) are
 //!   re-read: every pair of theirs is measured again (an arriving order resets the item's gap and
@@ -96,9 +97,6 @@ impl FeedOptions {
 /// Pause expectations are summed in this fixed point, so adding and removing a pair's share
 /// leaves no rounding residue.
 const FIXED: f64 = 1e9;
-/// A pair that does not reach the threshold within this many orders never will, in practice.
-const NEVER: u32 = u32::MAX;
-const SEARCH_LIMIT: u32 = 1 << 16;
 
 /// A regular pair's cached lapse state.
 #[derive(Clone, Debug)]
@@ -107,11 +105,12 @@ struct Watch {
     lapse: PairLapse,
     /// Customer orders since the last purchase.
     gap_orders: u32,
-    /// The pair is reportable from this many orders without the item (under the priors of
-    /// `priors_generation`): its "overdue from" point on the order clock.
+    /// Its "overdue from" point on the order clock: it cannot be reportable before this many
+    /// orders without the item (under the priors of `priors_generation`). A lower bound, raised
+    /// each time the pair is scored below the threshold; the exact point is never searched for,
+    /// since a watch mostly ends at the customer's next order or two (the item is bought).
     overdue_after: u32,
-    /// The priors generation `overdue_after` was computed under; `None` after the rhythm
-    /// changed.
+    /// The priors generation `overdue_after` holds under; `None` after a re-measure.
     priors_generation: Option<u32>,
     /// While seasonal: the first day it no longer is.
     seasonal_until: Option<Day>,
@@ -537,9 +536,8 @@ impl Feed {
             Some(watch) => {
                 product.expected += pause_share - watch.pause_share;
                 watch.pause_share = pause_share;
-                if watch.lapse.rhythm != m.rhythm {
-                    watch.priors_generation = None;
-                }
+                // Re-scored from scratch: the rhythm or the gap may have changed.
+                watch.priors_generation = None;
                 watch.lapse.rhythm = m.rhythm;
                 watch.lapse.last = m.last;
                 watch.lapse.due = due;
@@ -562,7 +560,7 @@ impl Feed {
                         reportable: false,
                     },
                     gap_orders: m.gap_orders,
-                    overdue_after: NEVER,
+                    overdue_after: 0,
                     priors_generation: None,
                     seasonal_until: m.seasonal_until,
                     pause_share,
@@ -725,10 +723,12 @@ impl Feed {
                 && !before_restart;
             lapse.reportable = false;
             lapse.probability = f64::NAN;
-            // The overdue point is needed only once the pair is watched (a pair just bought is
-            // not: its next purchase is not due yet), so most orders compute none.
-            if lapse.watched && watch.priors_generation != Some(self.priors_generation) {
-                watch.overdue_after = overdue_after(lapse, &self.priors, self.threshold);
+            // Scored only once watched (a pair just bought is not: its next purchase is not due
+            // yet), and then at most once per order of the customer: below the threshold at a
+            // gap of g orders, it cannot be reportable before g + 1 (P(stopped) grows with the
+            // gap), so timers, product events and quiet days score nothing.
+            if watch.priors_generation != Some(self.priors_generation) {
+                watch.overdue_after = 0;
                 watch.priors_generation = Some(self.priors_generation);
             }
             if lapse.watched && watch.gap_orders >= watch.overdue_after {
@@ -736,6 +736,11 @@ impl Feed {
                 lapse.probability =
                     lapse_probability(&lapse.rhythm, gap, lapse.product, id, &self.priors);
                 lapse.reportable = lapse.probability >= self.threshold;
+                if !lapse.reportable {
+                    watch.overdue_after = watch.gap_orders + 1;
+                } else {
+                    watch.overdue_after = watch.gap_orders;
+                }
             }
             if let Some(until) = watch.seasonal_until.filter(|u| as_of < *u) {
                 earliest(until);
@@ -911,61 +916,4 @@ impl Feed {
             feed.reported = feed.current.clone();
         }
     }
-}
-
-/// The smallest number of orders without the item after which the pair's lapse probability
-/// reaches `threshold` (P(stopped) grows with the gap, so it stays above from there): an
-/// exponential search from twice the mean interval, then bisection. [`NEVER`] past
-/// [`SEARCH_LIMIT`] orders.
-fn overdue_after(lapse: &PairLapse, priors: &RhythmPriors, threshold: f64) -> u32 {
-    let reaches = |k: u32| {
-        let gap = f64::from(k) + CONTINUITY;
-        lapse_probability(&lapse.rhythm, gap, lapse.product, lapse.customer, priors) >= threshold
-    };
-    let guess = (2.0 * lapse.rhythm.mean_interval).ceil().clamp(1.0, 1e4) as u32;
-    // Invariant after the search: !reaches(lo) (or lo is None), reaches(hi).
-    let (mut lo, mut hi): (Option<u32>, u32);
-    if reaches(guess) {
-        hi = guess;
-        lo = None;
-        let mut stride = 1;
-        while hi > 0 {
-            let k = hi.saturating_sub(stride);
-            if reaches(k) {
-                hi = k;
-                stride *= 2;
-            } else {
-                lo = Some(k);
-                break;
-            }
-        }
-    } else {
-        let mut below = guess;
-        let mut stride = 1;
-        loop {
-            let k = below + stride;
-            if k > SEARCH_LIMIT {
-                return NEVER;
-            }
-            if reaches(k) {
-                hi = k;
-                break;
-            }
-            below = k;
-            stride *= 2;
-        }
-        lo = Some(below);
-    }
-    while let Some(l) = lo {
-        if hi - l <= 1 {
-            break;
-        }
-        let mid = l + (hi - l) / 2;
-        if reaches(mid) {
-            hi = mid;
-        } else {
-            lo = Some(mid);
-        }
-    }
-    hi
 }
