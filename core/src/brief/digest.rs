@@ -206,3 +206,113 @@ pub fn attach_top_tasks(digests: &mut [Digest], tasks: &[Task]) {
             .collect();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::CustomerId;
+    use crate::model::{CustomerRow, OrderLine, RepRow};
+    use crate::signal::SignalKind;
+    use crate::{Config, Engine};
+
+    fn rep(id: &str, manager: Option<&str>) -> RepRow {
+        RepRow {
+            rep_id: id.into(),
+            manager_id: manager.map(Into::into),
+            ..RepRow::default()
+        }
+    }
+
+    fn customer(id: &str, rep: &str, segment: &str) -> CustomerRow {
+        CustomerRow {
+            customer_id: id.into(),
+            rep_id: Some(rep.into()),
+            segment: Some(segment.into()),
+            ..CustomerRow::default()
+        }
+    }
+
+    #[test]
+    fn team_signals_reach_the_managers_they_concern() {
+        let mut engine = Engine::new(Config::default()).unwrap();
+        engine.ingest_rep_rows(&[
+            rep("R1", Some("M1")),
+            rep("R2", Some("M2")),
+            rep("M1", None),
+            rep("M2", None),
+        ]);
+        engine.ingest_customer_rows(&[
+            customer("C1", "R1", "Retail"),
+            customer("C2", "R2", "Horeca"),
+        ]);
+        let day = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        engine.ingest_order_rows(&[
+            OrderLine::new("SO-1", "C1", "P1", day, 1.0, 10.0),
+            OrderLine::new("SO-2", "C2", "P1", day, 1.0, 10.0),
+        ]);
+        let state = engine.state();
+        let as_of = Day::from_date(day) + 3;
+        let team_signal = |kind, rep: Option<&str>, segment: Option<&str>| {
+            let mut s = Signal::new(kind, None, None, as_of, 100.0, 0.9, format!("{kind}"));
+            s.rep = rep.and_then(|r| state.rep_id(r));
+            s.segment = segment.and_then(|x| {
+                state
+                    .customers()
+                    .find_map(|(_, c)| c.master.segment.filter(|l| state.segment_text(*l) == x))
+            });
+            s
+        };
+        let mut customer_level = Signal::new(
+            SignalKind::ItemLapsed,
+            Some(CustomerId(0)),
+            None,
+            as_of,
+            1.0,
+            1.0,
+            String::new(),
+        );
+        customer_level.rep = state.rep_id("R1");
+        let signals = vec![
+            team_signal(SignalKind::PipelineSlowdown, Some("M1"), None),
+            team_signal(SignalKind::DiscountSpike, Some("R2"), None),
+            team_signal(SignalKind::DiscountSpike, None, Some("Horeca")),
+            team_signal(SignalKind::ItemLapsedAcrossSimilar, None, None),
+            customer_level,
+        ];
+        let digests = build_digests(state, engine.config(), as_of, &signals).unwrap();
+        let kinds = |m: &str| -> Vec<(String, Option<String>)> {
+            let d = digests.iter().find(|d| d.manager_id == m).unwrap();
+            let mut k: Vec<_> = d
+                .team_signals
+                .iter()
+                .map(|s| (s.kind.clone(), s.segment.clone()))
+                .collect();
+            k.sort();
+            k
+        };
+        let name = |k: SignalKind| k.name().to_string();
+        assert_eq!(
+            kinds("M1"),
+            [
+                (name(SignalKind::ItemLapsedAcrossSimilar), None),
+                (name(SignalKind::PipelineSlowdown), None)
+            ]
+        );
+        assert_eq!(
+            kinds("M2"),
+            [
+                (name(SignalKind::DiscountSpike), None),
+                (name(SignalKind::DiscountSpike), Some("Horeca".to_string())),
+                (name(SignalKind::ItemLapsedAcrossSimilar), None)
+            ]
+        );
+        let m1 = digests.iter().find(|d| d.manager_id == "M1").unwrap();
+        assert_eq!(m1.reps, ["R1"]);
+        let active = m1
+            .kpis
+            .iter()
+            .find(|k| k.name == "active_customers")
+            .unwrap();
+        assert_eq!((active.this_week, active.last_week), (Some(1.0), Some(0.0)));
+    }
+}
