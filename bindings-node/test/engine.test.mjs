@@ -24,7 +24,8 @@ const DEFAULT_THRESHOLDS = {
 
 test('a new engine has the default config', () => {
   const engine = new Engine()
-  assert.deepEqual(engine.config, {
+  const { rank, ...rest } = engine.config
+  assert.deepEqual(rest, {
     timezone: 'UTC',
     weekStart: 'monday',
     tasksPerRep: 7,
@@ -32,6 +33,10 @@ test('a new engine has the default config', () => {
     stages: [],
     thresholds: DEFAULT_THRESHOLDS
   })
+  // The ranker's weights by their core names: 8 scalars and one P(acting works) per kind.
+  assert.equal(Object.keys(rank).length, 8 + 10)
+  assert.equal(rank.escalation_base, 10)
+  assert.equal(rank['acting_works.item_lapsed'], 0.35)
   assert.equal(engine.clock, null)
   assert.deepEqual(new Engine(null).config, engine.config)
   assert.deepEqual(new Engine({}).config, engine.config)
@@ -45,7 +50,8 @@ test('every config key is read', () => {
     horizonDays: 60,
     currency: 'ils',
     stages: ['Prospecting', 'Proposal', 'Negotiation'],
-    thresholds: { ...DEFAULT_THRESHOLDS, activeWindowDays: 60, regularMinPurchases: 3, itemLapsedProbability: 0.9 }
+    thresholds: { ...DEFAULT_THRESHOLDS, activeWindowDays: 60, regularMinPurchases: 3, itemLapsedProbability: 0.9 },
+    rank: { ...new Engine().config.rank, diversity: 0.9, 'acting_works.cross_sell': 0.3 }
   }
   const engine = new Engine(config)
   assert.deepEqual(engine.config, { ...config, currency: 'ILS' })
