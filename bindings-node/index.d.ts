@@ -871,6 +871,15 @@ export interface ThresholdsConfig {
   varietyDropShare?: number
   /** `item_lapsed_across_similar`: false-alarm rate of one scan (default 0.001). */
   similarLapseAlpha?: number
+  /**
+   * `cross_sell`: least P(the customer starts buying the offer within the horizon) (default
+   * 0.03).
+   */
+  crossSellMinProbability?: number
+  /** `cross_sell`: least share of similar customers who buy the offer (default 0.25). */
+  crossSellMinShare?: number
+  /** `cross_sell`: least lift of a rule implying the offer (default 1.5). */
+  crossSellMinLift?: number
 }
 
 /** One of a rep's top tasks, as a digest lists it. */

@@ -111,3 +111,25 @@ fn the_table_starts_with_the_columns_of_the_api() {
     ];
     assert_eq!(first, api);
 }
+
+#[test]
+fn the_cross_sell_thresholds_of_the_config_decide_which_offers_are_signals() {
+    let (engine, end) = engine(400);
+    let strong = |config: &Config| {
+        salespulse::affinity::offers(engine.state(), config, end, 2, None)
+            .iter()
+            .filter(|o| o.cross_sell)
+            .count()
+    };
+    let defaults = Config::default();
+    let mut strict = Config::default();
+    strict.thresholds.set("cross_sell_min_lift", 1e5).unwrap();
+    let mut loose = Config::default();
+    loose.thresholds.set("cross_sell_min_share", 0.0).unwrap();
+    assert!(strong(&defaults) > 0);
+    assert_eq!(strong(&strict), 0, "no rule has a lift of 100,000");
+    assert!(strong(&loose) >= strong(&defaults));
+    assert!(strict.validate().is_ok());
+    strict.thresholds.set("cross_sell_min_share", 1.5).unwrap();
+    assert!(strict.validate().is_err(), "a share above 1 is refused");
+}

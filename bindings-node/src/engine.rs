@@ -61,11 +61,18 @@ pub struct ThresholdsConfig {
     pub variety_drop_share: Option<f64>,
     /// `item_lapsed_across_similar`: false-alarm rate of one scan (default 0.001).
     pub similar_lapse_alpha: Option<f64>,
+    /// `cross_sell`: least P(the customer starts buying the offer within the horizon) (default
+    /// 0.03).
+    pub cross_sell_min_probability: Option<f64>,
+    /// `cross_sell`: least share of similar customers who buy the offer (default 0.25).
+    pub cross_sell_min_share: Option<f64>,
+    /// `cross_sell`: least lift of a rule implying the offer (default 1.5).
+    pub cross_sell_min_lift: Option<f64>,
 }
 
 impl ThresholdsConfig {
     /// The fields by the core's snake_case names.
-    fn by_name(&self) -> [(&'static str, Option<f64>); 8] {
+    fn by_name(&self) -> [(&'static str, Option<f64>); 11] {
         [
             ("active_window_days", self.active_window_days),
             ("regular_min_purchases", self.regular_min_purchases),
@@ -75,6 +82,12 @@ impl ThresholdsConfig {
             ("item_lapsed_probability", self.item_lapsed_probability),
             ("variety_drop_share", self.variety_drop_share),
             ("similar_lapse_alpha", self.similar_lapse_alpha),
+            (
+                "cross_sell_min_probability",
+                self.cross_sell_min_probability,
+            ),
+            ("cross_sell_min_share", self.cross_sell_min_share),
+            ("cross_sell_min_lift", self.cross_sell_min_lift),
         ]
     }
 
@@ -89,6 +102,9 @@ impl ThresholdsConfig {
             item_lapsed_probability: value("item_lapsed_probability"),
             variety_drop_share: value("variety_drop_share"),
             similar_lapse_alpha: value("similar_lapse_alpha"),
+            cross_sell_min_probability: value("cross_sell_min_probability"),
+            cross_sell_min_share: value("cross_sell_min_share"),
+            cross_sell_min_lift: value("cross_sell_min_lift"),
         }
     }
 }
@@ -112,6 +128,9 @@ const THRESHOLD_KEYS: &[&str] = &[
     "itemLapsedProbability",
     "varietyDropShare",
     "similarLapseAlpha",
+    "crossSellMinProbability",
+    "crossSellMinShare",
+    "crossSellMinLift",
 ];
 const INGEST_KEYS: &[&str] = &["mapping", "dateFormat"];
 const OUTPUT_KEYS: &[&str] = &["format"];

@@ -19,7 +19,10 @@ const DEFAULT_THRESHOLDS = {
   atRiskPAlive: 0.001,
   itemLapsedProbability: 0.95,
   varietyDropShare: 0.25,
-  similarLapseAlpha: 0.001
+  similarLapseAlpha: 0.001,
+  crossSellMinProbability: 0.03,
+  crossSellMinShare: 0.25,
+  crossSellMinLift: 1.5
 }
 
 test('a new engine has the default config', () => {

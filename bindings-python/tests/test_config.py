@@ -13,6 +13,9 @@ DEFAULT_THRESHOLDS = {
     "item_lapsed_probability": 0.95,
     "variety_drop_share": 0.25,
     "similar_lapse_alpha": 0.001,
+    "cross_sell_min_probability": 0.03,
+    "cross_sell_min_share": 0.25,
+    "cross_sell_min_lift": 1.5,
 }
 
 

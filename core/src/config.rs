@@ -66,11 +66,19 @@ pub struct Thresholds {
     /// `item_lapsed_across_similar`: the false-alarm rate of one scan over every segment and
     /// product together (Bonferroni; default 0.001).
     pub similar_lapse_alpha: f64,
+    /// `cross_sell`: an offer is a signal only when P(the customer starts buying it within the
+    /// horizon) reaches this (default 0.03) ...
+    pub cross_sell_min_probability: f64,
+    /// ... at least this share of the customer's similar customers buy it (default 0.25) ...
+    pub cross_sell_min_share: f64,
+    /// ... and a rule from the customer's own items implies it with at least this lift
+    /// (default 1.5).
+    pub cross_sell_min_lift: f64,
 }
 
 impl Thresholds {
     /// The names of the thresholds, in declaration order.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 11] = [
         "active_window_days",
         "regular_min_purchases",
         "frequency_drop_alpha",
@@ -79,11 +87,14 @@ impl Thresholds {
         "item_lapsed_probability",
         "variety_drop_share",
         "similar_lapse_alpha",
+        "cross_sell_min_probability",
+        "cross_sell_min_share",
+        "cross_sell_min_lift",
     ];
 
     /// Every threshold with its value, by the names of [`Thresholds::NAMES`] (the bindings'
     /// dicts and objects are made from this).
-    pub fn entries(&self) -> [(&'static str, f64); 8] {
+    pub fn entries(&self) -> [(&'static str, f64); 11] {
         let values = [
             f64::from(self.active_window_days),
             f64::from(self.regular_min_purchases),
@@ -93,8 +104,11 @@ impl Thresholds {
             self.item_lapsed_probability,
             self.variety_drop_share,
             self.similar_lapse_alpha,
+            self.cross_sell_min_probability,
+            self.cross_sell_min_share,
+            self.cross_sell_min_lift,
         ];
-        let mut out = [("", 0.0); 8];
+        let mut out = [("", 0.0); 11];
         for (slot, (name, value)) in out.iter_mut().zip(Self::NAMES.into_iter().zip(values)) {
             *slot = (name, value);
         }
@@ -127,6 +141,9 @@ impl Thresholds {
             "item_lapsed_probability" => self.item_lapsed_probability = value,
             "variety_drop_share" => self.variety_drop_share = value,
             "similar_lapse_alpha" => self.similar_lapse_alpha = value,
+            "cross_sell_min_probability" => self.cross_sell_min_probability = value,
+            "cross_sell_min_share" => self.cross_sell_min_share = value,
+            "cross_sell_min_lift" => self.cross_sell_min_lift = value,
             _ => {
                 return Err(Error::Config(format!(
                     "thresholds.{name} is not a threshold; the thresholds are: {}",
@@ -149,6 +166,9 @@ impl Default for Thresholds {
             item_lapsed_probability: 0.95,
             variety_drop_share: 0.25,
             similar_lapse_alpha: 0.001,
+            cross_sell_min_probability: 0.03,
+            cross_sell_min_share: 0.25,
+            cross_sell_min_lift: 1.5,
         }
     }
 }
@@ -255,6 +275,13 @@ impl Config {
             ),
             ("variety_drop_share", t.variety_drop_share, 0.0..=1.0),
             ("similar_lapse_alpha", t.similar_lapse_alpha, 0.0..=0.5),
+            (
+                "cross_sell_min_probability",
+                t.cross_sell_min_probability,
+                0.0..=1.0,
+            ),
+            ("cross_sell_min_share", t.cross_sell_min_share, 0.0..=1.0),
+            ("cross_sell_min_lift", t.cross_sell_min_lift, 0.0..=1e6),
         ] {
             if !range.contains(&value) {
                 return Err(Error::Config(format!(

@@ -44,7 +44,9 @@ class Config:
         thresholds: dict of detection cut-offs: active_window_days (default 90),
             regular_min_purchases (2), frequency_drop_alpha (0.005), frequency_drop_ratio (0.5),
             at_risk_p_alive (0.001), item_lapsed_probability (0.95), variety_drop_share (0.25),
-            similar_lapse_alpha (0.001); see the Rust ``Thresholds`` for each meaning.
+            similar_lapse_alpha (0.001), cross_sell_min_probability (0.03),
+            cross_sell_min_share (0.25), cross_sell_min_lift (1.5); see the Rust ``Thresholds``
+            for each meaning.
         rank: dict of the ranker's weights: escalation_base (10: the 1-10-100 rule),
             escalation_stage_days (90), escalation_cap (100), response_gain (7), response_days
             (1), merge_weight (0.5), diversity (0.85), acting_works_default (0.25) and

@@ -11,20 +11,16 @@
 
 use super::profiles::{median, ItemStat, Profiles};
 use super::recommend::{Candidate, RecommendOptions, Recommendations, Recommender, Scratch};
-use crate::config::Config;
+use crate::config::{Config, Thresholds};
 use crate::day::Day;
 use crate::ids::{CustomerId, ProductId};
 use crate::state::State;
 use crate::table::{Frame, Series};
 
-/// A candidate is a `cross_sell` signal when it ranks this high or better ...
+/// A candidate is a `cross_sell` signal when it ranks this high or better and passes the
+/// `cross_sell_*` thresholds of [`crate::config::Thresholds`] (probability, share of similar
+/// buyers, lift of a rule): a customer gets one or two cross-sells, not a catalogue.
 pub const CROSS_SELL_MAX_RANK: u32 = 2;
-/// ... its probability of adoption over the horizon reaches this ...
-pub const CROSS_SELL_MIN_PROBABILITY: f64 = 0.03;
-/// ... at least this share of the similar customers buy it ...
-pub const CROSS_SELL_MIN_SHARE: f64 = 0.25;
-/// ... and a rule implies it with at least this lift.
-pub const CROSS_SELL_MIN_LIFT: f64 = 1.5;
 /// How many neighbours' worth of weight the item's overall adoption rate gets when a
 /// customer's neighbours say how likely it is to start buying an item.
 const ADOPTION_PRIOR_WEIGHT: f64 = 10.0;
@@ -84,13 +80,14 @@ pub fn offers(
         .collect()
 }
 
-/// What every customer's offers at a day are computed from: the day, the horizon, the stored
-/// lines (lines are only ever added, so their count changes with any new one) and the product
-/// masters (list prices and names enter prices and evidence).
+/// What every customer's offers at a day are computed from: the day, the horizon and the
+/// cross-sell thresholds, the stored lines (lines are only ever added, so their count changes
+/// with any new one) and the product masters (list prices and names enter prices and evidence).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct OffersKey {
     as_of: Day,
     horizon_days: u32,
+    thresholds: Thresholds,
     lines: usize,
     customers: usize,
     products: u64,
@@ -107,6 +104,7 @@ impl OffersKey {
         OffersKey {
             as_of,
             horizon_days: config.horizon_days,
+            thresholds: config.thresholds.clone(),
             lines: state.line_keys.len(),
             customers: state.customers.len(),
             products: products.finish(),
@@ -133,6 +131,7 @@ fn fit_offers(
         facts: &facts,
         as_of,
         horizon: f64::from(config.horizon_days),
+        thresholds: &config.thresholds,
     };
     let all: Vec<CustomerId>;
     let customers = match customers {
@@ -205,6 +204,7 @@ struct Context<'a> {
     facts: &'a ItemFacts,
     as_of: Day,
     horizon: f64,
+    thresholds: &'a Thresholds,
 }
 
 impl Context<'_> {
@@ -239,11 +239,12 @@ impl Context<'_> {
         let score = cand.score;
         let neighbours: Vec<u32> = found.neighbours.iter().map(|n| n.customer).collect();
         let probability = self.facts.adoption(cand.item, &neighbours, profiles);
+        let t = self.thresholds;
         let cross_sell = !cand.popular
             && rank <= CROSS_SELL_MAX_RANK
-            && probability >= CROSS_SELL_MIN_PROBABILITY
-            && share >= CROSS_SELL_MIN_SHARE
-            && rule.is_some_and(|(_, lift)| lift >= CROSS_SELL_MIN_LIFT);
+            && probability >= t.cross_sell_min_probability
+            && share >= t.cross_sell_min_share
+            && rule.is_some_and(|(_, lift)| lift >= t.cross_sell_min_lift);
         Offer {
             customer,
             rank,

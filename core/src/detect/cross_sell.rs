@@ -3,8 +3,9 @@
 //!
 //! Owns: turning the strongest offers of [`crate::affinity::offers`] into signals: at most the
 //! top [`CROSS_SELL_MAX_RANK`](crate::affinity::offers::CROSS_SELL_MAX_RANK) offers of a
-//! customer, and only those that pass its thresholds (probability, share of similar customers who
-//! buy C, and a rule with lift), so a customer gets one or two cross-sells, not a catalogue.
+//! customer, and only those that pass the `cross_sell_*` thresholds of the configuration
+//! (probability, share of similar customers who buy C, and a rule with lift), so a customer gets
+//! one or two cross-sells, not a catalogue.
 //! Value at stake = the revenue C would bring from this customer over the horizon; probability =
 //! the share of the customer's similar customers who started buying C over the last horizon,
 //! among those who could have (shrunk toward all customers' rate). Details: `suggested_price`,
@@ -20,7 +21,7 @@ use crate::signal::{Signal, SignalKind};
 pub struct CrossSell;
 
 impl CrossSell {
-    /// The detector (its thresholds are the offers' cross-sell constants).
+    /// The detector (the offers read its thresholds from the configuration).
     pub fn from_config(_config: &Config) -> CrossSell {
         CrossSell
     }
