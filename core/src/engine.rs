@@ -100,6 +100,8 @@ pub struct Engine {
     /// rebuilt by the first advance after a restore, a merge or new customer master data.
     #[serde(skip)]
     feed: FeedSlot,
+    /// Tasks issued with [`Engine::record_brief`], read back by [`Engine::outcomes`].
+    outcomes: crate::outcomes::Outcomes,
 }
 
 /// The engine's feed and its options. Derived data: two engines with the same state compare
@@ -133,7 +135,33 @@ impl Engine {
             clock: None,
             active: BTreeSet::new(),
             feed: FeedSlot::default(),
+            outcomes: Default::default(),
         })
+    }
+
+    /// A copy with the same configuration, state and feed options but no clock, no feed and no
+    /// issued tasks: the engine [`crate::backtest`] replays the history with.
+    pub(crate) fn replay_copy(&self) -> Engine {
+        Engine {
+            config: self.config.clone(),
+            state: self.state.clone(),
+            clock: None,
+            active: BTreeSet::new(),
+            feed: FeedSlot {
+                feed: None,
+                options: self.feed.options,
+            },
+            outcomes: Default::default(),
+        }
+    }
+
+    /// The issued tasks ([`crate::outcomes`]).
+    pub(crate) fn issued(&self) -> &crate::outcomes::Outcomes {
+        &self.outcomes
+    }
+
+    pub(crate) fn issued_mut(&mut self) -> &mut crate::outcomes::Outcomes {
+        &mut self.outcomes
     }
 
     /// The configuration.
@@ -478,6 +506,7 @@ impl Engine {
             ));
         }
         self.state.merge(other.state)?;
+        self.outcomes.absorb(other.outcomes);
         self.clock = self.clock.max(other.clock);
         // Ids were renamed by the merge; the feed starts afresh.
         self.active.clear();

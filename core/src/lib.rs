@@ -27,10 +27,13 @@
 //! - [`affinity`]: incremental co-occurrence, similar customers and recommendations;
 //! - [`rank`]: the value of acting on signals, and each rep's diverse short list;
 //! - [`brief`]: the weekly brief (tasks, manager digests, Markdown, HTML in en and he);
+//! - [`outcomes`]: issued tasks and whether customers acted; [`backtest`]: the history replayed
+//!   and scored against what followed, against an RFM baseline list;
 //! - [`Engine`]: the calls of the public surface; [`snapshot`]: the byte format.
 #![warn(missing_docs)]
 
 pub mod affinity;
+pub mod backtest;
 pub mod brief;
 pub mod config;
 pub mod day;
@@ -44,6 +47,7 @@ pub mod itemsets;
 pub mod kpi;
 pub mod model;
 pub mod models;
+pub mod outcomes;
 pub mod rank;
 pub mod realtime;
 pub mod signal;
@@ -57,6 +61,7 @@ pub use day::Day;
 pub use engine::{Engine, IngestOptions, TableKind};
 pub use error::{Error, Result};
 pub use ids::Interner;
+pub use backtest::BacktestReport;
 pub use ingest::{IngestReport, Rejection};
 pub use itemsets::{association_rules, frequent_itemsets};
 pub use kpi::GroupBy;

@@ -18,8 +18,9 @@ use crate::error::{Error, Result};
 use serde::{de::DeserializeOwned, Serialize};
 
 const MAGIC: &[u8; 8] = b"SALESPLS";
-/// The snapshot format version this build writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The snapshot format version this build writes and reads. Version 2 added the issued tasks
+/// of [`crate::outcomes`]; version 1 bytes are refused with a message saying so.
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 /// Encodes `value` in the snapshot layout.
@@ -54,6 +55,15 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     }
     if version == 0 {
         return fail("format version 0 does not exist; the bytes are corrupt".into());
+    }
+    if version < FORMAT_VERSION {
+        // The payload is postcard (not self-describing): an older layout cannot be read as the
+        // new one, and guessing would give a wrong engine rather than an error.
+        return fail(format!(
+            "the snapshot has format version {version}, written by an older salespulse; this \
+             build reads version {FORMAT_VERSION} only (it added the issued tasks): restore it \
+             with the older build, or ingest the data again"
+        ));
     }
     let declared = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
     let payload = &bytes[HEADER..];
@@ -90,6 +100,9 @@ mod tests {
         let mut newer = bytes.clone();
         newer[8] = 9;
         assert!(msg(&newer).contains("upgrade"));
+        let mut older = bytes.clone();
+        older[8..12].copy_from_slice(&1u32.to_le_bytes());
+        assert!(msg(&older).contains("older salespulse"));
         let mut flipped = bytes.clone();
         *flipped.last_mut().unwrap() ^= 0x40;
         assert!(msg(&flipped).contains("checksum"));
