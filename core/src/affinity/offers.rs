@@ -314,7 +314,7 @@ impl Context<'_> {
     }
 
     fn evidence(&self, cand: &Candidate, buyers: usize, neighbours: usize) -> String {
-        let name = |item: u32| product_name(self.state, ProductId(item));
+        let name = |item: u32| self.state.product_label(ProductId(item));
         if cand.popular {
             let share = self.recommender.buyers(cand.item) as f64
                 / self.recommender.profiles().customers().max(1) as f64;
@@ -324,7 +324,7 @@ impl Context<'_> {
                 100.0 * share
             );
         }
-        let owned: Vec<String> = cand.rules.iter().map(|r| name(r.antecedent)).collect();
+        let owned: Vec<&str> = cand.rules.iter().map(|r| name(r.antecedent)).collect();
         let mut text = match owned.as_slice() {
             [a, b] => format!("buys {a} and {b} but not {}", name(cand.item)),
             [a] => format!("buys {a} but not {}", name(cand.item)),
@@ -356,15 +356,6 @@ fn spend_rate(profiles: &Profiles, customer: u32, as_of: Day) -> f64 {
     };
     let net: f64 = row.iter().map(|s| s.net.max(0.0)).sum();
     net / f64::from((as_of - first).max(30))
-}
-
-/// The product's name, else its id.
-fn product_name(state: &State, product: ProductId) -> String {
-    state
-        .product(product)
-        .name
-        .clone()
-        .unwrap_or_else(|| state.product_text(product).to_string())
 }
 
 /// Per item, over all its buyers: median unit price, median discount and median daily spend

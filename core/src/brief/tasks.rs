@@ -176,14 +176,6 @@ fn last_unit_price(
         .map(|p| f64::from(p.net) / f64::from(p.quantity))
 }
 
-fn product_name(state: &State, product: ProductId) -> String {
-    state
-        .product(product)
-        .name
-        .clone()
-        .unwrap_or_else(|| state.product_text(product).to_string())
-}
-
 /// Every rep's tasks at `as_of`, `k` per rep (fewer when a rep has fewer customers), by rep id
 /// then rank.
 pub fn build_tasks(
@@ -250,14 +242,14 @@ fn task(
                 .or(state.product(product).list_price);
             Some(TaskOffer {
                 product_id: state.product_text(product).to_string(),
-                product_name: product_name(state, product),
+                product_name: state.product_label(product).to_string(),
                 price,
             })
         }
         None if action == Action::Deal => None,
         None => best_offer.get(&customer).map(|o| TaskOffer {
             product_id: state.product_text(o.product).to_string(),
-            product_name: product_name(state, o.product),
+            product_name: state.product_label(o.product).to_string(),
             price: o.suggested_price.or(state.product(o.product).list_price),
         }),
     };
@@ -265,7 +257,7 @@ fn task(
     for s in &members {
         let point = match s.product {
             Some(p) if !s.evidence.contains(state.product_text(p)) => {
-                format!("{}: {}", product_name(state, p), s.evidence)
+                format!("{}: {}", state.product_label(p), s.evidence)
             }
             _ => s.evidence.clone(),
         };

@@ -219,6 +219,14 @@ impl State {
         &self.products[id.index()]
     }
 
+    /// What people call a product: its name from the product master, else its id.
+    pub fn product_label(&self, id: ProductId) -> &str {
+        self.product(id)
+            .name
+            .as_deref()
+            .unwrap_or_else(|| self.product_text(id))
+    }
+
     /// Reps in id order.
     pub fn reps(&self) -> impl ExactSizeIterator<Item = (RepId, &RepState)> + '_ {
         self.reps
