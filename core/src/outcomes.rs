@@ -305,7 +305,9 @@ pub fn rates_frame(rows: &[TaskOutcome]) -> Frame {
 fn check_day(as_of: Day) -> Result<()> {
     if !as_of.is_plausible() {
         return Err(Error::InvalidArgument(format!(
-            "as_of {as_of} is outside 1900..2199"
+            // The day number, not the date: a day this far out has no calendar date to print.
+            "as_of is day number {}; it must lie between 1900-01-01 and 2199-12-31",
+            as_of.0
         )));
     }
     Ok(())

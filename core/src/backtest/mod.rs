@@ -125,7 +125,10 @@ fn check(state: &State, start: Day, end: Day, every_days: u32) -> Result<Day> {
     }
     for (name, d) in [("start", start), ("end", end)] {
         if !d.is_plausible() {
-            return bad(format!("{name} {d} is outside 1900..2199"));
+            return bad(format!(
+                "{name} is day number {}; it must lie between 1900-01-01 and 2199-12-31",
+                d.0
+            ));
         }
     }
     if start >= end {
