@@ -29,6 +29,7 @@
 //! - [`brief`]: the weekly brief (tasks, manager digests, Markdown, HTML in en and he);
 //! - [`outcomes`]: issued tasks and whether customers acted; [`backtest`]: the history replayed
 //!   and scored against what followed, against an RFM baseline list;
+//! - [`realtime`]: the incremental feed behind `advance` (dirty customers, a timer queue);
 //! - [`Engine`]: the calls of the public surface; [`snapshot`]: the byte format.
 #![warn(missing_docs)]
 
