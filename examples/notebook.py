@@ -102,6 +102,19 @@ for week in pd.date_range(end=pd.Timestamp(as_of), periods=8, freq="7D"):
     print(f"{week.date()}: {len(new)} new signals{top}")
 
 # %% [markdown]
+# ## The weekly brief
+#
+# Each rep's 5-7 most valuable tasks (whom to call, what to say, what to offer at what price, a
+# ready text, the value of acting, a due day) and a digest per manager. In a notebook the brief
+# shows itself as HTML, each task with a small chart of the customer's purchase rhythm.
+
+# %%
+brief = engine.weekly_brief(as_of)
+show(brief.tasks.head(7))
+rep = brief.tasks["rep_id"].iloc[0]
+print(brief.for_rep(rep).to_markdown()[:1500])
+
+# %% [markdown]
 # ## Customer models: BG/NBD and Gamma-Gamma
 #
 # The buy-till-you-die models of lifetimes, on any transactions table. `rfm_summary` turns order

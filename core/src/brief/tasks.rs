@@ -271,7 +271,10 @@ fn task(
         }
     }
     talking_points.truncate(MAX_TALKING_POINTS);
-    let fresh = members.first().is_some_and(|s| age_days(s) < 1.0);
+    let fresh = members
+        .first()
+        .and_then(|s| age_days(s))
+        .is_some_and(|a| a < 1.0);
     let rank = index as u32 + 1;
     // The rhythm of the item the task is about; the customer's orders for customer-level tasks.
     let rhythm_product = signal_product.map(|(p, _)| p);

@@ -18,8 +18,9 @@
 //!
 //! where `a` is the signal's *age*: how many days the problem has gone unhandled, read from the
 //! signal's own numbers when it carries them ([`age_days`]): days overdue (an item), days late
-//! (a season), days silent (a customer), days past the stage's 90th percentile (a deal);
-//! otherwise 0.
+//! (a season), days silent (a customer), days past the stage's 90th percentile (a deal). A
+//! signal that carries none of them (a drop measured over a window, a team signal, a new kind)
+//! gets urgency 1.
 //!
 //! - **Escalation (the 1-10-100 rule).** A problem costs 1 to prevent, 10 to correct and 100
 //!   once it has become a failure: each stage it goes unhandled multiplies what it costs by
@@ -255,28 +256,24 @@ impl RankWeights {
 
 /// How many days the problem behind `signal` has gone unhandled, from the numbers it carries:
 /// `days_overdue`, `days_late`, `days_in_stage − stage_p90_days`, `days_silent` (the first
-/// present); 0 when it carries none of them (a new kind, a team signal).
-pub fn age_days(signal: &Signal) -> f64 {
+/// present); `None` when it carries none of them (a new kind, a team signal, a drop measured
+/// over a window).
+pub fn age_days(signal: &Signal) -> Option<f64> {
     let detail = |name: &str| signal.details.iter().find(|d| d.0 == name).map(|d| d.1);
     let age = detail("days_overdue")
         .or_else(|| detail("days_late"))
         .or_else(|| Some(detail("days_in_stage")? - detail("stage_p90_days")?))
-        .or_else(|| detail("days_silent"))
-        .unwrap_or(0.0);
-    if age.is_finite() {
-        age.max(0.0)
-    } else {
-        0.0
-    }
+        .or_else(|| detail("days_silent"))?;
+    age.is_finite().then_some(age.max(0.0))
 }
 
 /// The value of acting on `signal` this week: value at stake × P(real) × P(acting works | real)
-/// × urgency(age).
+/// × urgency(age). A signal that does not say how old its problem is gets urgency 1: neither
+/// escalated nor boosted as fresh (an unknown age is not a new problem).
 pub fn signal_value(weights: &RankWeights, signal: &Signal) -> f64 {
-    let value = signal.value_at_stake
-        * signal.probability
-        * weights.acting_works(signal.kind)
-        * weights.urgency(age_days(signal));
+    let urgency = age_days(signal).map_or(1.0, |a| weights.urgency(a));
+    let value =
+        signal.value_at_stake * signal.probability * weights.acting_works(signal.kind) * urgency;
     if value.is_finite() {
         value.max(0.0)
     } else {
@@ -318,7 +315,21 @@ mod tests {
         .with_detail("days_overdue", 45.0);
         let expected = 1000.0 * 0.8 * 0.35 * 10f64.powf(0.5) * (1.0 + 6.0 * (-45f64).exp());
         assert!((signal_value(&w, &s) - expected).abs() < 1e-9);
-        assert_eq!(age_days(&s), 45.0);
+        assert_eq!(age_days(&s), Some(45.0));
+        let unknown = Signal::new(
+            SignalKind::VarietyDrop,
+            None,
+            None,
+            Day(0),
+            1000.0,
+            0.5,
+            String::new(),
+        );
+        assert_eq!(age_days(&unknown), None);
+        assert!(
+            (signal_value(&w, &unknown) - 1000.0 * 0.5 * 0.25).abs() < 1e-9,
+            "urgency 1"
+        );
     }
 
     #[test]
