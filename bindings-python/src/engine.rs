@@ -427,6 +427,65 @@ impl PyEngine {
         Ok(crate::brief::PyBrief { inner })
     }
 
+    /// Replays the history from ``start`` to ``end`` every ``every_days`` days through the
+    /// real-time feed and the weekly brief, and scores each signal kind (precision, lead time
+    /// before the monthly report, revenue that followed) and each week's tasks (share of
+    /// next-quarter lost revenue pointed at, against an RFM list of the same length).
+    ///
+    /// Args:
+    ///     start, end: days (str, datetime.date, datetime or pandas Timestamp), start < end.
+    ///     every_days: days between replayed days (default 7).
+    ///
+    /// Returns:
+    ///     BacktestReport: kinds, weeks, alarms, outcomes, outcome_rates, summary.
+    ///
+    /// Raises:
+    ///     InvalidArgumentError: start >= end, every_days is 0, or the engine has no orders.
+    #[pyo3(signature = (start, end, every_days = 7))]
+    fn backtest(
+        &self,
+        py: Python<'_>,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        every_days: u32,
+    ) -> PyResult<crate::backtest::PyBacktestReport> {
+        let (start, end) = (self.day(start, "start")?, self.day(end, "end")?);
+        crate::backtest::backtest(py, &self.inner, start, end, every_days)
+    }
+
+    /// Remembers a brief's tasks as issued on its day, for ``outcomes``; returns how many were
+    /// new (recording a brief twice adds nothing). Part of ``snapshot``.
+    fn record_brief(&mut self, brief: &crate::brief::PyBrief) -> usize {
+        self.inner.record_brief(&brief.inner)
+    }
+
+    /// Every recorded task judged at ``as_of``: issued, rep_id, rank, customer_id, product_id,
+    /// signals, value, outcome (item_returned, ordered, deal_moved, pending, no_action),
+    /// acted_on, item_returned. ``to``: "pandas" (default), "polars" or "arrow".
+    #[pyo3(signature = (as_of, to = "pandas"))]
+    fn outcomes<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+        to: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let as_of = self.day(as_of, "as_of")?;
+        crate::backtest::outcomes(py, &self.inner, as_of, false, to)
+    }
+
+    /// Per rep at ``as_of``: tasks, decided, acted, acted_rate, item_tasks, items_returned,
+    /// return_to_basket_rate (the rate of items returning to the basket after a task).
+    #[pyo3(signature = (as_of, to = "pandas"))]
+    fn outcome_rates<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+        to: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let as_of = self.day(as_of, "as_of")?;
+        crate::backtest::outcomes(py, &self.inner, as_of, true, to)
+    }
+
     /// The whole engine as bytes (versioned and checksummed), for `Engine.restore`.
     fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let engine = &self.inner;

@@ -8,6 +8,7 @@
 
 use pyo3::prelude::*;
 
+mod backtest;
 mod brief;
 mod config;
 mod convert;
@@ -25,6 +26,7 @@ fn _salespulse(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<config::PyConfig>()?;
     m.add_class::<engine::PyEngine>()?;
     m.add_class::<brief::PyBrief>()?;
+    m.add_class::<backtest::PyBacktestReport>()?;
     m.add_class::<report::PyIngestReport>()?;
     m.add_function(wrap_pyfunction!(synth::synth_distributor, m)?)?;
     m.add_class::<models::PyBetaGeo>()?;

@@ -10,7 +10,8 @@ as pandas DataFrames (``to="polars"`` or ``to="arrow"`` on request).
 >>> report = engine.ingest_orders(orders_df)            # doctest: +SKIP
 >>> engine.kpis("2024-03-31", by="segment")              # doctest: +SKIP
 
-Classes: :class:`Engine`, :class:`Config`, :class:`IngestReport`, :class:`Brief`. Models that stand alone:
+Classes: :class:`Engine`, :class:`Config`, :class:`IngestReport`, :class:`Brief`,
+:class:`BacktestReport`. Models that stand alone:
 :func:`rfm_summary` and the :class:`BetaGeo`, :class:`ModifiedBetaGeo`, :class:`ParetoNBD` and
 :class:`GammaGamma` customer models, :func:`frequent_itemsets` and :func:`association_rules`
 (as mlxtend's). Errors: :class:`Error` and its subclasses. Synthetic data:
@@ -30,6 +31,7 @@ from ._errors import (
     SnapshotError,
 )
 from ._salespulse import (
+    BacktestReport,
     BetaGeo,
     Brief,
     Config,
@@ -49,6 +51,7 @@ __all__ = [
     "Config",
     "Engine",
     "Brief",
+    "BacktestReport",
     "IngestReport",
     "rfm_summary",
     "BetaGeo",

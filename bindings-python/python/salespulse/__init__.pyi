@@ -13,6 +13,7 @@ from ._errors import (
     SnapshotError as SnapshotError,
 )
 from ._salespulse import (
+    BacktestReport as BacktestReport,
     BetaGeo as BetaGeo,
     Brief as Brief,
     Config as Config,
@@ -31,6 +32,7 @@ __all__ = [
     "Config",
     "Engine",
     "Brief",
+    "BacktestReport",
     "IngestReport",
     "rfm_summary",
     "BetaGeo",

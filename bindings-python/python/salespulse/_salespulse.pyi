@@ -96,6 +96,46 @@ class Config:
         """All settings as a dict (what ``Config(**d)`` and ``Engine(d)`` take back)."""
     def __eq__(self, other: object) -> bool: ...
 
+class BacktestReport:
+    """What ``Engine.backtest`` returns: the history replayed week by week through the real-time
+    feed and the weekly brief, scored against what the customers did next."""
+
+    @property
+    def kinds(self) -> Any:
+        """Per signal kind (pandas): kind, truth, alarms, scored, true_alarms, precision,
+        base_rate, median_lead_days, report_flagged, revenue_next_quarter,
+        lost_revenue_next_quarter."""
+    @property
+    def weeks(self) -> Any:
+        """Per replayed day (pandas): day, alarms, tasks, scored, lost_total, lost_ours,
+        lost_rfm, lost_oracle, share_ours, share_rfm, share_oracle."""
+    @property
+    def alarms(self) -> Any:
+        """Every signal that rose (pandas): day, kind, customer_id, product_id, value_at_stake,
+        came_true, lead_days, expected, actual."""
+    @property
+    def outcomes(self) -> Any:
+        """The replay's tasks (pandas): issued, rep_id, rank, customer_id, product_id, signals,
+        value, outcome, acted_on, item_returned."""
+    @property
+    def outcome_rates(self) -> Any:
+        """Per rep (pandas): tasks, decided, acted, acted_rate, item_tasks, items_returned,
+        return_to_basket_rate."""
+    @property
+    def summary(self) -> Dict[str, Any]:
+        """start, end, every_days, weeks, weeks_scored, tasks, share_ours, share_rfm,
+        share_oracle, weeks_ours_ahead, weeks_rfm_ahead."""
+    def table(
+        self,
+        name: Literal["kinds", "weeks", "alarms", "outcomes", "outcome_rates", "summary"],
+        to: To = "pandas",
+    ) -> Any:
+        """One table as pandas, polars or a pyarrow.Table.
+
+        Raises:
+            InvalidArgumentError: another name or format.
+        """
+
 class Brief:
     """One week's brief: every rep's ranked tasks and every manager's digest."""
 
@@ -308,6 +348,23 @@ class Engine:
         Raises:
             InvalidArgumentError: as_of is not a date, or tasks_per_rep is not 5, 6 or 7.
         """
+    def backtest(self, start: DateLike, end: DateLike, every_days: int = 7) -> BacktestReport:
+        """Replays the history from ``start`` to ``end`` every ``every_days`` days through the
+        real-time feed and the weekly brief, and scores each signal kind and each week's tasks
+        (share of next-quarter lost revenue pointed at, against an RFM list of the same length).
+
+        Raises:
+            InvalidArgumentError: start >= end, every_days is 0, or the engine has no orders.
+        """
+    def record_brief(self, brief: Brief) -> int:
+        """Remembers a brief's tasks as issued on its day; returns how many were new."""
+    def outcomes(self, as_of: DateLike, to: To = "pandas") -> Any:
+        """Every recorded task judged at ``as_of``: issued, rep_id, rank, customer_id,
+        product_id, signals, value, outcome (item_returned, ordered, deal_moved, pending,
+        no_action), acted_on, item_returned."""
+    def outcome_rates(self, as_of: DateLike, to: To = "pandas") -> Any:
+        """Per rep at ``as_of``: tasks, decided, acted, acted_rate, item_tasks, items_returned,
+        return_to_basket_rate."""
     def snapshot(self) -> bytes:
         """The whole engine as bytes (versioned and checksummed), for ``Engine.restore``."""
     @staticmethod
