@@ -56,6 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let took = started.elapsed().as_secs_f64();
     let k = engine.config().tasks_per_rep;
     let signals = engine.signal_list(Some(as_of))?;
+    let typical = salespulse::rank::typical_urgency(&engine.config().rank, &signals);
 
     // Daily revenue lookups from the generated orders.
     let mut lines: HashMap<&str, Vec<(NaiveDate, &str, f64)>> = HashMap::new();
@@ -197,7 +198,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             format!(
                                 "{} {:.0}",
                                 s.kind,
-                                salespulse::rank::signal_value(&engine.config().rank, s)
+                                salespulse::rank::signal_value(&engine.config().rank, s, typical)
                             )
                         })
                         .collect();

@@ -17,7 +17,7 @@ use crate::day::Day;
 use crate::error::Result;
 use crate::ids::{LabelId, RepId};
 use crate::kpi::{kpis, GroupBy};
-use crate::rank::signal_value;
+use crate::rank::{signal_value, typical_urgency};
 use crate::signal::Signal;
 use crate::state::State;
 use crate::table::Frame;
@@ -144,6 +144,7 @@ pub fn build_digests(
     let now = kpis(state, config, as_of, Some(GroupBy::Rep))?;
     let before = kpis(state, config, as_of - 7, Some(GroupBy::Rep))?;
     let team_level: Vec<&Signal> = signals.iter().filter(|s| s.customer.is_none()).collect();
+    let typical = typical_urgency(&config.rank, signals);
     let mut out = Vec::new();
     for (manager, team) in &teams {
         let serves = |segment: LabelId| {
@@ -164,7 +165,7 @@ pub fn build_digests(
                 product_id: s.product.map(|p| state.product_text(p).to_string()),
                 value_at_stake: s.value_at_stake,
                 probability: s.probability,
-                value: signal_value(&config.rank, s),
+                value: signal_value(&config.rank, s, typical),
                 evidence: s.evidence.clone(),
             })
             .collect();

@@ -54,7 +54,9 @@ pub struct Task {
     pub talking_points: Vec<String>,
     /// What to offer.
     pub offer: Option<TaskOffer>,
-    /// The value of acting (see [`crate::rank::value_model`]), in the orders' currency.
+    /// The value of acting (see [`crate::rank::value_model`]): money at stake x P(acting works)
+    /// x urgency, in the orders' currency weighted by urgency, so an old problem's value can
+    /// exceed the money at stake (a problem left for a stage costs ten times more to fix).
     pub value: f64,
     /// The day by which to act.
     pub due: Day,

@@ -12,7 +12,7 @@
 
 pub mod value_model;
 
-pub use value_model::{age_days, signal_value, RankWeights};
+pub use value_model::{age_days, signal_value, typical_urgency, RankWeights};
 
 use crate::ids::{CustomerId, RepId};
 use crate::signal::{Signal, SignalKind};
@@ -37,13 +37,14 @@ pub struct Candidate {
 /// One candidate per (rep, customer) with customer-level signals; by value, highest first (ties
 /// by customer id). Signals without a customer or a rep are left out.
 pub fn merge_by_customer(weights: &RankWeights, signals: &[Signal]) -> Vec<Candidate> {
+    let typical = typical_urgency(weights, signals);
     let mut groups: BTreeMap<(RepId, CustomerId), Vec<(usize, f64)>> = BTreeMap::new();
     for (i, s) in signals.iter().enumerate() {
         if let (Some(customer), Some(rep)) = (s.customer, s.rep) {
             groups
                 .entry((rep, customer))
                 .or_default()
-                .push((i, signal_value(weights, s)));
+                .push((i, signal_value(weights, s, typical)));
         }
     }
     let mut out: Vec<Candidate> = groups
@@ -161,12 +162,10 @@ mod tests {
 
     #[test]
     fn one_customer_is_one_candidate_with_its_signals_strongest_first() {
-        let w = RankWeights::default()
-            .with("response_gain", 1.0)
-            .unwrap()
+        // One P(acting works) for every kind; no signal states an age, so urgency is 1.
+        let mut w = RankWeights::default()
             .with("acting_works_default", 1.0)
             .unwrap();
-        let mut w = w;
         w.acting_works_by_kind.clear();
         let signals = [
             signal(SignalKind::ItemLapsed, 1, 100.0),

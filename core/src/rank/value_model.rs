@@ -1,8 +1,8 @@
 //! The value model: what acting on a signal is worth this week.
 //!
 //! Owns: [`RankWeights`] (every weight of the model, with its builder and by-name setter, so
-//! Python and Node set them as `rank={"escalation_base": 10, ...}`) and [`signal_value`], the
-//! value of acting on one signal. It reads signals; it must not change them, and it knows
+//! Python and Node set them as `rank={"escalation_base": 10, ...}`), [`signal_value`], the
+//! value of acting on one signal, and [`typical_urgency`]. It reads signals; it must not change them, and it knows
 //! nothing of customers, reps or tasks (that is [`super`]).
 //!
 //! # The model
@@ -20,7 +20,8 @@
 //! signal's own numbers when it carries them ([`age_days`]): days overdue (an item), days late
 //! (a season), days silent (a customer), days past the stage's 90th percentile (a deal). A
 //! signal that carries none of them (a drop measured over a window, a team signal, a new kind)
-//! gets urgency 1.
+//! gets the week's typical urgency ([`typical_urgency`]: the median over the signals that do),
+//! so a kind is neither favoured nor penalised for not stating an age.
 //!
 //! - **Escalation (the 1-10-100 rule).** A problem costs 1 to prevent, 10 to correct and 100
 //!   once it has become a failure: each stage it goes unhandled multiplies what it costs by
@@ -267,11 +268,27 @@ pub fn age_days(signal: &Signal) -> Option<f64> {
     age.is_finite().then_some(age.max(0.0))
 }
 
+/// The urgency assumed for a signal that does not say how old its problem is: the median
+/// urgency of the signals in `signals` that do (1 when none does). An unknown age is neither a
+/// fresh problem (no response gain) nor an old one: it is taken as typical of the week.
+pub fn typical_urgency(weights: &RankWeights, signals: &[Signal]) -> f64 {
+    let mut known: Vec<f64> = signals
+        .iter()
+        .filter_map(age_days)
+        .map(|a| weights.urgency(a))
+        .collect();
+    if known.is_empty() {
+        return 1.0;
+    }
+    let mid = known.len() / 2;
+    *known.select_nth_unstable_by(mid, f64::total_cmp).1
+}
+
 /// The value of acting on `signal` this week: value at stake × P(real) × P(acting works | real)
-/// × urgency(age). A signal that does not say how old its problem is gets urgency 1: neither
-/// escalated nor boosted as fresh (an unknown age is not a new problem).
-pub fn signal_value(weights: &RankWeights, signal: &Signal) -> f64 {
-    let urgency = age_days(signal).map_or(1.0, |a| weights.urgency(a));
+/// × urgency(age); `unknown_urgency` (see [`typical_urgency`]) when the signal does not say how
+/// old its problem is.
+pub fn signal_value(weights: &RankWeights, signal: &Signal, unknown_urgency: f64) -> f64 {
+    let urgency = age_days(signal).map_or(unknown_urgency, |a| weights.urgency(a));
     let value =
         signal.value_at_stake * signal.probability * weights.acting_works(signal.kind) * urgency;
     if value.is_finite() {
@@ -314,7 +331,7 @@ mod tests {
         )
         .with_detail("days_overdue", 45.0);
         let expected = 1000.0 * 0.8 * 0.35 * 10f64.powf(0.5) * (1.0 + 6.0 * (-45f64).exp());
-        assert!((signal_value(&w, &s) - expected).abs() < 1e-9);
+        assert!((signal_value(&w, &s, 1.0) - expected).abs() < 1e-9);
         assert_eq!(age_days(&s), Some(45.0));
         let unknown = Signal::new(
             SignalKind::VarietyDrop,
@@ -326,10 +343,14 @@ mod tests {
             String::new(),
         );
         assert_eq!(age_days(&unknown), None);
+        let typical = typical_urgency(&w, &[s.clone(), unknown.clone()]);
         assert!(
-            (signal_value(&w, &unknown) - 1000.0 * 0.5 * 0.25).abs() < 1e-9,
-            "urgency 1"
+            (typical - w.urgency(45.0)).abs() < 1e-12,
+            "the known signal's"
         );
+        let v = signal_value(&w, &unknown, typical);
+        assert!((v - 1000.0 * 0.5 * 0.25 * typical).abs() < 1e-9);
+        assert_eq!(typical_urgency(&w, &[unknown]), 1.0);
     }
 
     #[test]
