@@ -10,6 +10,44 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * What `engine.backtest(...)` resolves to: the history replayed week by week through the
+ * real-time feed and the weekly brief, scored against what the customers did next.
+ */
+export declare class Backtest {
+  /**
+   * Per signal kind: kind, truth, alarms, scored, trueAlarms, precision, baseRate,
+   * medianLeadDays, reportFlagged, revenueNextQuarter, lostRevenueNextQuarter.
+   */
+  get kinds(): Array<Record<string, unknown>>
+  /**
+   * Per replayed day: day, alarms, tasks, scored, lostTotal, lostOurs, lostRfm, lostOracle,
+   * shareOurs, shareRfm, shareOracle.
+   */
+  get weeks(): Array<Record<string, unknown>>
+  /**
+   * Every signal that rose: day, kind, customerId, productId, valueAtStake, cameTrue,
+   * leadDays, expected, actual.
+   */
+  get alarms(): Array<Record<string, unknown>>
+  /**
+   * The replay's tasks: issued, repId, rank, customerId, productId, signals, value,
+   * outcome, actedOn, itemReturned.
+   */
+  get outcomes(): Array<Record<string, unknown>>
+  /**
+   * Per rep: repId, tasks, decided, acted, actedRate, itemTasks, itemsReturned,
+   * returnToBasketRate.
+   */
+  get outcomeRates(): Array<Record<string, unknown>>
+  /** The totals. */
+  get summary(): BacktestSummary
+  /** One table by name as rows (default) or, with `{format: 'arrow'}`, Arrow IPC bytes. */
+  table(name: 'kinds' | 'weeks' | 'alarms' | 'outcomes' | 'outcomeRates' | 'summary', options?: OutputOptions): Array<Record<string, unknown>> | Buffer
+  /** A plain-text summary. */
+  toString(): string
+}
+
+/**
  * The BG/NBD model (Fader, Hardie & Lee 2005): who is still a customer and how much they
  * will buy, from each customer's frequency, recency and age (T). While alive, a customer
  * buys as a Poisson process with rate ~ Gamma(r, alpha); after each repeat purchase they
@@ -220,6 +258,30 @@ export declare class Engine {
    * engine's). Only data on or before `asOf` is read.
    */
   weeklyBrief(asOf: Date | string, tasksPerRep?: number | undefined | null): Brief
+  /**
+   * Replays the history from `start` to `end` (`Date`s or ISO date strings) every
+   * `everyDays` days (default 7) through the real-time feed and the weekly brief, off the
+   * event loop, and resolves to a `Backtest`: per signal kind precision, lead time before the
+   * monthly report and the revenue that followed; per week the share of next-quarter lost
+   * revenue the tasks pointed at, against an RFM list of the same length.
+   */
+  backtest(start: Date | string, end: Date | string, everyDays?: number | undefined | null): Promise<Backtest>
+  /**
+   * Remembers a brief's tasks as issued on its day, for `outcomes`; returns how many were
+   * new (recording a brief twice adds nothing). Part of `snapshot`.
+   */
+  recordBrief(brief: Brief): number
+  /**
+   * Every recorded task judged at `asOf`: issued, repId, rank, customerId, productId,
+   * signals, value, outcome (`item_returned`, `ordered`, `deal_moved`, `pending`,
+   * `no_action`), actedOn, itemReturned. `{format: 'arrow'}` gives Arrow IPC bytes.
+   */
+  outcomes(asOf: Date | string, options?: OutputOptions): Array<Record<string, unknown>> | Buffer
+  /**
+   * Per rep at `asOf`: repId, tasks, decided, acted, actedRate, itemTasks, itemsReturned,
+   * returnToBasketRate (the rate of items returning to the basket after a task).
+   */
+  outcomeRates(asOf: Date | string, options?: OutputOptions): Array<Record<string, unknown>> | Buffer
   /** Sizes and memory of the state. */
   stats(): Stats
   /** The engine's settings, with every default filled in. */
@@ -475,6 +537,32 @@ export declare function associationRules(itemsets: Array<{ support: number, item
 export interface AssociationRulesOptions {
   /** `'rows'` (the default) or `'arrow'` (Arrow IPC bytes, mlxtend's column names). */
   format?: 'rows' | 'arrow'
+}
+
+/** The totals of a backtest. */
+export interface BacktestSummary {
+  /** First replayed day (`'YYYY-MM-DD'`). */
+  start: string
+  /** Last day asked for. */
+  end: string
+  /** Days between replayed days. */
+  everyDays: number
+  /** Replayed days. */
+  weeks: number
+  /** Replayed days with a full quarter of data after them. */
+  weeksScored: number
+  /** Tasks issued on scored days. */
+  tasks: number
+  /** Mean share of next-quarter lost revenue the tasks pointed at. */
+  shareOurs?: number
+  /** The same for the RFM baseline list of the same length. */
+  shareRfm?: number
+  /** The same for the oracle (the ceiling). */
+  shareOracle?: number
+  /** Scored weeks where the tasks pointed at more lost revenue than the RFM list. */
+  weeksOursAhead: number
+  /** Scored weeks where the RFM list pointed at more. */
+  weeksRfmAhead: number
 }
 
 /**

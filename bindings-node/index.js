@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Backtest = nativeBinding.Backtest
 module.exports.BetaGeo = nativeBinding.BetaGeo
 module.exports.Brief = nativeBinding.Brief
 module.exports.Engine = nativeBinding.Engine

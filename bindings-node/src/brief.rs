@@ -85,6 +85,11 @@ impl Brief {
     pub fn wrap(inner: salespulse::brief::Brief) -> Brief {
         Brief { inner }
     }
+
+    /// The core brief (for `engine.recordBrief`).
+    pub fn core(&self) -> &salespulse::brief::Brief {
+        &self.inner
+    }
 }
 
 #[napi]

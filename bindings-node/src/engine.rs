@@ -353,6 +353,21 @@ impl Engine {
         lock(&self.inner)
     }
 
+    fn outcomes_of(
+        &self,
+        env: Env,
+        as_of: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+        rates: bool,
+    ) -> Result<Unknown<'static>, CodedError> {
+        sync(|| {
+            let format = Format::of(read_options(&env, options, OUTPUT_KEYS, "options")?.as_ref())?;
+            let engine = self.engine();
+            let as_of = read_day(&env, as_of, "asOf", engine.config())?;
+            crate::backtest::outcomes(&env, &engine, as_of, rates, format)
+        })
+    }
+
     fn ingest_async(
         &self,
         env: &Env,
@@ -665,6 +680,59 @@ impl Engine {
             let brief = engine.weekly_brief(as_of, tasks_per_rep.map(|n| n as usize))?;
             Ok(crate::brief::Brief::wrap(brief))
         })
+    }
+
+    /// Replays the history from `start` to `end` (`Date`s or ISO date strings) every
+    /// `everyDays` days (default 7) through the real-time feed and the weekly brief, off the
+    /// event loop, and resolves to a `Backtest`: per signal kind precision, lead time before the
+    /// monthly report and the revenue that followed; per week the share of next-quarter lost
+    /// revenue the tasks pointed at, against an RFM list of the same length.
+    #[napi(ts_return_type = "Promise<Backtest>")]
+    pub fn backtest(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Date | string")] start: Unknown<'_>,
+        #[napi(ts_arg_type = "Date | string")] end: Unknown<'_>,
+        every_days: Option<u32>,
+    ) -> AsyncTask<crate::backtest::BacktestTask> {
+        let args = guard(|| {
+            let engine = self.engine();
+            let start = read_day(&env, start, "start", engine.config())?;
+            Ok((start, read_day(&env, end, "end", engine.config())?))
+        });
+        crate::backtest::task(self.inner.clone(), args, every_days.unwrap_or(7))
+    }
+
+    /// Remembers a brief's tasks as issued on its day, for `outcomes`; returns how many were
+    /// new (recording a brief twice adds nothing). Part of `snapshot`.
+    #[napi]
+    pub fn record_brief(&self, brief: &crate::brief::Brief) -> Result<u32, CodedError> {
+        sync(|| Ok(self.engine().record_brief(brief.core()) as u32))
+    }
+
+    /// Every recorded task judged at `asOf`: issued, repId, rank, customerId, productId,
+    /// signals, value, outcome (`item_returned`, `ordered`, `deal_moved`, `pending`,
+    /// `no_action`), actedOn, itemReturned. `{format: 'arrow'}` gives Arrow IPC bytes.
+    #[napi(ts_return_type = "Array<Record<string, unknown>> | Buffer")]
+    pub fn outcomes(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Date | string")] as_of: Unknown<'_>,
+        #[napi(ts_arg_type = "OutputOptions")] options: Option<Unknown<'_>>,
+    ) -> Result<Unknown<'static>, CodedError> {
+        self.outcomes_of(env, as_of, options, false)
+    }
+
+    /// Per rep at `asOf`: repId, tasks, decided, acted, actedRate, itemTasks, itemsReturned,
+    /// returnToBasketRate (the rate of items returning to the basket after a task).
+    #[napi(ts_return_type = "Array<Record<string, unknown>> | Buffer")]
+    pub fn outcome_rates(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Date | string")] as_of: Unknown<'_>,
+        #[napi(ts_arg_type = "OutputOptions")] options: Option<Unknown<'_>>,
+    ) -> Result<Unknown<'static>, CodedError> {
+        self.outcomes_of(env, as_of, options, true)
     }
 
     /// Sizes and memory of the state.

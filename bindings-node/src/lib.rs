@@ -6,6 +6,7 @@
 //!
 //! - [`engine`]: the `Engine` class; heavy calls run as `AsyncTask`s on the libuv pool.
 //! - [`brief`]: the `Brief` class of `engine.weeklyBrief(...)`.
+//! - [`backtest`]: the `Backtest` class of `engine.backtest(...)` and the outcomes calls.
 //! - [`synth`]: `synth.distributor(...)`, the synthetic distributor's tables.
 //! - [`models`]: the models that stand alone: `rfmSummary` and the `BetaGeo`,
 //!   `ModifiedBetaGeo`, `ParetoNBD` and `GammaGamma` classes.
@@ -16,6 +17,7 @@
 #[macro_use]
 extern crate napi_derive;
 
+pub mod backtest;
 pub mod brief;
 pub mod engine;
 pub mod error;
