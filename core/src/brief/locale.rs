@@ -167,13 +167,23 @@ impl Locale {
                 "Hello {customer}, we have missed your orders and would be glad to help with \
                  anything. This week we can offer {product}{price}."
             ),
-            (Action::Reorder | Action::Defend | Action::Assortment | Action::Cadence, true) => {
+            // The product of a customer-level task may be one it buys or a next-best offer it never
+            // bought: the words fit both.
+            (Action::Assortment | Action::Cadence, true) => format!(
+                "שלום {customer}, נשמח לוודא שהמגוון שלנו עדיין מתאים לצרכים שלכם. לצרף את \
+                 {product} להזמנה הבאה{price}?"
+            ),
+            (Action::Assortment | Action::Cadence, false) => format!(
+                "Hello {customer}, we would like to make sure our range still fits your needs. \
+                 Shall we include {product} in your next order{price}?"
+            ),
+            (Action::Reorder | Action::Defend, true) => {
                 format!(
                     "שלום {customer}, שמנו לב שלא הזמנתם לאחרונה את {product}. להוסיף אותו \
                      להזמנה הבאה{price}?"
                 )
             }
-            (Action::Reorder | Action::Defend | Action::Assortment | Action::Cadence, false) => {
+            (Action::Reorder | Action::Defend, false) => {
                 format!(
                     "Hello {customer}, we noticed you have not reordered {product} lately. \
                      Shall we add it to your next order{price}?"
