@@ -134,7 +134,9 @@ impl Backtest {
     pub fn table(
         &self,
         env: Env,
-        #[napi(ts_arg_type = "'kinds' | 'weeks' | 'alarms' | 'outcomes' | 'outcomeRates' | 'summary'")]
+        #[napi(
+            ts_arg_type = "'kinds' | 'weeks' | 'alarms' | 'outcomes' | 'outcomeRates' | 'summary'"
+        )]
         name: String,
         #[napi(ts_arg_type = "OutputOptions")] options: Option<crate::output::OutputOptions>,
     ) -> Result<Unknown<'static>, CodedError> {

@@ -32,7 +32,12 @@ use salespulse::{BacktestReport, Day, Engine, Frame};
 ///         share_rfm, share_oracle, weeks_ours_ahead, weeks_rfm_ahead.
 ///
 /// ``str(report)`` is a plain-text summary.
-#[pyclass(module = "salespulse", name = "BacktestReport", frozen, skip_from_py_object)]
+#[pyclass(
+    module = "salespulse",
+    name = "BacktestReport",
+    frozen,
+    skip_from_py_object
+)]
 pub struct PyBacktestReport {
     inner: BacktestReport,
 }

@@ -57,12 +57,12 @@ pub mod state;
 pub mod synth;
 pub mod table;
 
+pub use backtest::BacktestReport;
 pub use config::{Config, Thresholds};
 pub use day::Day;
 pub use engine::{Engine, IngestOptions, TableKind};
 pub use error::{Error, Result};
 pub use ids::Interner;
-pub use backtest::BacktestReport;
 pub use ingest::{IngestReport, Rejection};
 pub use itemsets::{association_rules, frequent_itemsets};
 pub use kpi::GroupBy;
