@@ -250,8 +250,13 @@ export declare class Engine {
   /**
    * Moves the engine's clock to `asOf` and returns the signals that rose since the last
    * advance: the real-time feed (the same columns as `signals`). The clock never goes back.
+   *
+   * For a CRM backend, pass a callback (as the second argument, or third after `options`):
+   * it is called once per risen signal, highest score first, with the signal's row object,
+   * before `advance` returns (the rows are returned as well). A callback that throws stops
+   * the emission and `advance` throws; the clock has moved by then.
    */
-  advance(asOf: Date | string, options?: OutputOptions): Array<Record<string, unknown>> | Buffer
+  advance(asOf: Date | string, options?: OutputOptions | ((signal: Record<string, unknown>) => void) | null, onSignal?: (signal: Record<string, unknown>) => void): Array<Record<string, unknown>> | Buffer
   /**
    * The weekly brief at `asOf` (a `Date` or an ISO date string): every rep's 5-7 most
    * valuable tasks and every manager's digest. `tasksPerRep`: 5, 6 or 7 (default: the

@@ -647,20 +647,65 @@ impl Engine {
 
     /// Moves the engine's clock to `asOf` and returns the signals that rose since the last
     /// advance: the real-time feed (the same columns as `signals`). The clock never goes back.
+    ///
+    /// For a CRM backend, pass a callback (as the second argument, or third after `options`):
+    /// it is called once per risen signal, highest score first, with the signal's row object,
+    /// before `advance` returns (the rows are returned as well). A callback that throws stops
+    /// the emission and `advance` throws; the clock has moved by then.
     #[napi(ts_return_type = "Array<Record<string, unknown>> | Buffer")]
     pub fn advance(
         &self,
         env: Env,
         #[napi(ts_arg_type = "Date | string")] as_of: Unknown<'_>,
-        #[napi(ts_arg_type = "OutputOptions")] options: Option<Unknown<'_>>,
+        #[napi(ts_arg_type = "OutputOptions | ((signal: Record<string, unknown>) => void) | null")]
+        options: Option<Unknown<'_>>,
+        #[napi(ts_arg_type = "(signal: Record<string, unknown>) => void")] on_signal: Option<
+            Unknown<'_>,
+        >,
     ) -> Result<Unknown<'static>, CodedError> {
         sync(|| {
+            let (options, on_signal) = match options {
+                Some(o) if o.get_type()? == ValueType::Function => (None, Some(o)),
+                other => (other, on_signal),
+            };
+            let callback = on_signal
+                .map(
+                    |f| -> Result<Function<'_, Unknown<'_>, Unknown<'_>>, Fail> {
+                        if f.get_type()? != ValueType::Function {
+                            return Err(Fail::arg("onSignal must be a function"));
+                        }
+                        Ok(unsafe { Function::from_napi_value(env.raw(), f.raw()) }?)
+                    },
+                )
+                .transpose()?;
             let format = Format::of(read_options(&env, options, OUTPUT_KEYS, "options")?.as_ref())?;
             let mut engine = self.engine();
             let as_of = read_day(&env, as_of, "asOf", engine.config())?;
             let frame = engine.advance(as_of)?;
             drop(engine);
-            output::frame(&env, &frame, format)
+            let result = output::frame(&env, &frame, format)?;
+            if let Some(callback) = callback {
+                let rows = match format {
+                    Format::Rows => result,
+                    Format::Arrow => output::rows(&env, &frame)?,
+                };
+                let rows: Array<'_> = unsafe { Array::from_napi_value(env.raw(), rows.raw()) }?;
+                for i in 0..rows.len() {
+                    let row: Unknown<'_> = rows.get(i)?.ok_or_else(|| Fail::arg("row missing"))?;
+                    callback.call(row).map_err(|e| {
+                        Fail::Napi(napi::Error::new(
+                            Status::GenericFailure,
+                            format!(
+                                "the onSignal callback threw ({}); the clock is at {as_of} and \
+                                 the remaining {} signals were not emitted",
+                                e.reason,
+                                rows.len() - i - 1
+                            ),
+                        ))
+                    })?;
+                }
+            }
+            Ok(result)
         })
     }
 
