@@ -182,8 +182,10 @@ impl Task for BacktestTask {
         let (args, every_days, engine) = (self.args.take(), self.every_days, self.engine.clone());
         Ok(guard(move || {
             let (start, end) = args.ok_or_else(|| Fail::arg("the task ran twice"))??;
-            let engine = engine.lock().unwrap_or_else(|p| p.into_inner());
-            Ok(engine.backtest(start, end, every_days)?)
+            // The replay can take minutes: it runs on a copy so that the engine's other calls
+            // (sync ones wait for the lock on the event loop) are not held up meanwhile.
+            let copy = engine.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            Ok(copy.backtest(start, end, every_days)?)
         }))
     }
 
