@@ -161,14 +161,14 @@ fn a_task_whose_item_is_ordered_again_is_marked_acted() {
         OrderLine::new("A-1", "C1", "P1", date(issued + 5), 2.0, 20.0),
         OrderLine::new("A-2", "C2", "P2", date(issued + 3), 1.0, 6.0),
     ]);
-    let at = |day: Day| {
+    let at = |engine: &Engine, day: Day| {
         let t = engine.outcomes(day).unwrap();
         (
             t.str_column("outcome").unwrap().to_vec(),
             t.column("acted_on").cloned(),
         )
     };
-    let (outcome, acted) = at(issued + 40);
+    let (outcome, acted) = at(&engine, issued + 40);
     let outcome: Vec<&str> = outcome.iter().map(|o| o.as_deref().unwrap()).collect();
     assert_eq!(outcome, ["item_returned", "ordered", "no_action"]);
     assert_eq!(
@@ -180,7 +180,7 @@ fn a_task_whose_item_is_ordered_again_is_marked_acted() {
         ]))
     );
     // Before C1's order, its task is still open; C3's window has not closed.
-    let (early, _) = at(issued + 4);
+    let (early, _) = at(&engine, issued + 4);
     let early: Vec<&str> = early.iter().map(|o| o.as_deref().unwrap()).collect();
     assert_eq!(early, ["pending", "ordered", "pending"]);
     // Per rep: R1 had two decided item tasks, one returned; R2 no item task.
@@ -193,6 +193,24 @@ fn a_task_whose_item_is_ordered_again_is_marked_acted() {
         rates.f64_column("acted_rate").unwrap(),
         [Some(1.0), Some(0.0)]
     );
+    // C3's deal enters its next stage after the brief: the deal moved.
+    let deal = |stage: &str, day: Day| salespulse::DealRow {
+        deal_id: "D1".into(),
+        customer_id: "C3".into(),
+        stage: stage.into(),
+        stage_entered: date(day),
+        rep_id: None,
+        product_id: None,
+        amount: Some(1000.0),
+        created: Some(date(d0)),
+        closed: None,
+        outcome: None,
+    };
+    let report = engine.ingest_deal_rows(&[deal("qualify", d0 + 10), deal("propose", issued + 9)]);
+    assert!(report.is_clean(), "{report}");
+    let (after_deal, acted) = at(&engine, issued + 40);
+    assert_eq!(after_deal[2].as_deref(), Some("deal_moved"));
+    assert!(matches!(acted, Some(salespulse::Series::Day(v)) if v[2] == Some(issued + 9)));
     // The tasks survive a snapshot.
     let back = Engine::restore(&engine.snapshot()).unwrap();
     assert_eq!(back.issued_tasks(), engine.issued_tasks());
