@@ -28,13 +28,29 @@ fn engine_with(data: &synth::Distributor, until: Option<Day>) -> Engine {
         .cloned()
         .collect();
     assert!(engine.ingest_order_rows(&lines).is_clean());
+    // Deals as they stood on the day: the stages entered by then, closed only if closed by then.
+    let deals: Vec<salespulse::DealRow> = data
+        .deals
+        .iter()
+        .filter(|r| until.is_none_or(|d| r.stage_entered <= date(d)))
+        .map(|r| {
+            let mut r = r.clone();
+            if until.is_some_and(|d| r.closed.is_some_and(|c| c > date(d))) {
+                r.closed = None;
+                r.outcome = None;
+            }
+            r
+        })
+        .collect();
+    assert!(engine.ingest_deal_rows(&deals).is_clean());
     engine
 }
 
 /// The alarms and tasks of every replayed day equal those of an engine that holds only the
-/// orders up to that day and is advanced on the same days: nothing after a day is read on it.
+/// orders and deal stages up to that day and is advanced on the same days: nothing after a day
+/// is read on it.
 #[test]
-fn the_replay_never_reads_orders_after_its_day() {
+fn the_replay_never_reads_orders_or_deals_after_its_day() {
     let data = synth::distributor(150, 2, 7);
     let full = engine_with(&data, None);
     let end = Day::from_date(data.end);
