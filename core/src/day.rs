@@ -44,11 +44,22 @@ impl Day {
     }
 
     /// The calendar date of this day.
+    ///
+    /// # Panics
+    ///
+    /// Beyond chrono's calendar (about 262,000 years from now either way), which no day of
+    /// ingested data reaches (see [`Day::is_plausible`]); [`Day::checked_date`] never panics.
     pub fn to_date(self) -> NaiveDate {
+        self.checked_date()
+            .expect("day numbers of ingested data lie within chrono's calendar")
+    }
+
+    /// The calendar date of this day, `None` beyond chrono's calendar.
+    pub fn checked_date(self) -> Option<NaiveDate> {
         if self.0 >= 0 {
-            epoch() + Days::new(self.0 as u64)
+            epoch().checked_add_days(Days::new(self.0 as u64))
         } else {
-            epoch() - Days::new(self.0.unsigned_abs() as u64)
+            epoch().checked_sub_days(Days::new(self.0.unsigned_abs() as u64))
         }
     }
 
@@ -78,7 +89,11 @@ impl Day {
 
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.to_date().format("%Y-%m-%d"))
+        // Error messages print the days callers pass, plausible or not: never panic here.
+        match self.checked_date() {
+            Some(date) => write!(f, "{}", date.format("%Y-%m-%d")),
+            None => write!(f, "day number {}", self.0),
+        }
     }
 }
 
@@ -112,6 +127,31 @@ impl std::ops::Sub<Day> for Day {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_beyond_the_calendar_display_as_numbers() {
+        assert_eq!(Day(i32::MAX).checked_date(), None);
+        assert_eq!(
+            Day(i32::MAX).to_string(),
+            format!("day number {}", i32::MAX)
+        );
+        assert_eq!(
+            Day(i32::MIN).to_string(),
+            format!("day number {}", i32::MIN)
+        );
+        assert_eq!(Day(0).to_string(), "1970-01-01");
+    }
+
+    #[test]
+    fn an_as_of_beyond_the_calendar_is_an_error_not_a_panic() {
+        let mut engine = crate::Engine::new(crate::Config::default()).unwrap();
+        let line = crate::OrderLine::new("O1", "C1", "P1", Day(20_000).to_date(), 1.0, 5.0);
+        assert!(engine.ingest_order_rows(&[line]).is_clean());
+        for day in [Day(i32::MAX), Day(i32::MIN)] {
+            let err = engine.signals(Some(day)).unwrap_err().to_string();
+            assert!(err.contains("day number"), "{err}");
+        }
+    }
 
     #[test]
     fn round_trips_dates_on_both_sides_of_the_epoch() {
