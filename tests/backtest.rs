@@ -209,6 +209,28 @@ fn a_task_whose_item_is_ordered_again_is_marked_acted() {
         rates.f64_column("acted_rate").unwrap(),
         [Some(1.0), Some(0.0)]
     );
+    // The KPI table by rep carries the same outcome numbers.
+    let owner = |customer: &str, rep: &str| CustomerRow {
+        customer_id: customer.into(),
+        rep_id: Some(rep.into()),
+        ..CustomerRow::default()
+    };
+    engine.ingest_customer_rows(&[owner("C1", "R1"), owner("C2", "R1"), owner("C3", "R2")]);
+    let kpis = engine
+        .kpis(issued + 40, Some(salespulse::GroupBy::Rep))
+        .unwrap();
+    assert_eq!(
+        kpis.str_column("rep_id").unwrap(),
+        [Some("R1".to_string()), Some("R2".to_string())]
+    );
+    assert_eq!(
+        kpis.i64_column("task_items_decided").unwrap(),
+        [Some(2), Some(0)]
+    );
+    assert_eq!(
+        kpis.f64_column("task_return_to_basket_rate").unwrap(),
+        [Some(0.5), None]
+    );
     // C3's deal enters its next stage after the brief: the deal moved.
     let deal = |stage: &str, day: Day| salespulse::DealRow {
         deal_id: "D1".into(),

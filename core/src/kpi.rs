@@ -164,8 +164,15 @@ impl crate::Engine {
     /// assert_eq!(table.i64_column("active_customers").unwrap(), [Some(1)]);
     /// assert_eq!(table.f64_column("net_revenue").unwrap(), [Some(19.8)]);
     /// ```
+    ///
+    /// By rep, two more columns say how the rep's recorded tasks turned out (see
+    /// [`crate::outcomes`]): `task_items_decided` and `task_return_to_basket_rate`.
     pub fn kpis(&self, as_of: Day, by: Option<GroupBy>) -> Result<Frame> {
-        kpis(self.state(), self.config(), as_of, by)
+        let table = kpis(self.state(), self.config(), as_of, by)?;
+        Ok(match by {
+            Some(GroupBy::Rep) => crate::outcomes::with_task_outcomes(self, table, as_of),
+            _ => table,
+        })
     }
 }
 

@@ -25,7 +25,9 @@
 //! closed (`T >= I + W`); `acted_rate` = acted / decided; `return_to_basket_rate` (the rate of
 //! items returning to the basket after a task) = decided tasks with an offered product whose
 //! item returned / decided tasks with an offered product. Pending tasks are left out of both
-//! denominators, so a rate does not sink just because last week's tasks had no time yet.
+//! denominators, so a rate does not sink just because last week's tasks had no time yet. The
+//! KPI table by rep (`kpis(as_of, by = rep)`) carries the same two numbers as
+//! `task_items_decided` and `task_return_to_basket_rate` ([`with_task_outcomes`]).
 
 use crate::brief::Brief;
 use crate::day::Day;
@@ -300,6 +302,34 @@ pub fn rates_frame(rows: &[TaskOutcome]) -> Frame {
                     .collect(),
             ),
         )
+}
+
+/// `kpis`, a KPI table by rep, with each rep's task outcomes at `as_of` joined on `rep_id`:
+/// `task_items_decided` (decided tasks that offered a product; 0 for a rep without one) and
+/// `task_return_to_basket_rate` (the share of those whose item came back; null without one).
+pub(crate) fn with_task_outcomes(engine: &Engine, kpis: Frame, as_of: Day) -> Frame {
+    let rates = rates_frame(&judge(engine.state(), engine.issued(), as_of));
+    let per_rep: BTreeMap<&str, (Option<i64>, Option<f64>)> = rates
+        .str_column("rep_id")
+        .unwrap_or_default()
+        .iter()
+        .zip(rates.i64_column("item_tasks").unwrap_or_default())
+        .zip(
+            rates
+                .f64_column("return_to_basket_rate")
+                .unwrap_or_default(),
+        )
+        .filter_map(|((rep, items), rate)| Some((rep.as_deref()?, (*items, *rate))))
+        .collect();
+    let reps = kpis.str_column("rep_id").unwrap_or_default().to_vec();
+    let of = |rep: &Option<String>| rep.as_deref().and_then(|r| per_rep.get(r)).copied();
+    let decided = reps
+        .iter()
+        .map(|r| of(r).map_or(Some(0), |c| c.0))
+        .collect();
+    let rate = reps.iter().map(|r| of(r).and_then(|c| c.1)).collect();
+    kpis.with("task_items_decided", Series::I64(decided))
+        .with("task_return_to_basket_rate", Series::F64(rate))
 }
 
 fn check_day(as_of: Day) -> Result<()> {
