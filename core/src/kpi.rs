@@ -778,8 +778,10 @@ mod tests {
             .collect()
     }
 
+    /// The KPIs of the state alone (the engine's table by rep adds its task outcomes, which
+    /// `crate::outcomes` tests).
     fn kpis_at(engine: &Engine, by: Option<GroupBy>) -> Frame {
-        engine.kpis(day(AS_OF), by).unwrap()
+        kpis(engine.state(), engine.config(), day(AS_OF), by).unwrap()
     }
 
     #[test]
@@ -954,7 +956,9 @@ mod tests {
         assert_eq!(frame.f64_column("churn_rate").unwrap(), [None]);
         assert_eq!(frame.f64_column("net_revenue").unwrap(), [Some(0.0)]);
         let grouped = engine.kpis(day(0), Some(GroupBy::Rep)).unwrap();
-        assert_eq!((grouped.len(), grouped.columns.len()), (0, 17));
+        // The 17 KPI columns and the two of the tasks' outcomes.
+        assert_eq!((grouped.len(), grouped.columns.len()), (0, 19));
+        assert_eq!(grouped.columns[18].0, "task_return_to_basket_rate");
     }
 
     #[test]
