@@ -1,9 +1,14 @@
 //! Recall, precision and detection delay of every detector on the synthetic distributor's planted
 //! events (the numbers of BENCHMARKS.md).
 //!
-//! Run: `cargo run --release -p salespulse --example detectors [-- CUSTOMERS [STEP_DAYS]]`
+//! Run: `cargo run --release -p salespulse --example detectors [-- CUSTOMERS [STEP_DAYS
+//! [ITEM_LAPSED_PROBABILITY]]]` (the last overrides the `item_lapsed` threshold, to trace
+//! precision against delay).
 
-use salespulse::evaluate::{lapse_reliability, monthly_report_baseline, score_signals};
+use salespulse::evaluate::{
+    lapse_reliability, lapse_reliability_planted, monthly_report_baseline, score_signals,
+    ReliabilityBin,
+};
 use salespulse::synth::Label;
 use salespulse::{synth, Config, Day, Engine, SignalKind};
 use std::time::Instant;
@@ -12,8 +17,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let customers: usize = args.next().map_or(Ok(10_000), |a| a.parse())?;
     let step: i32 = args.next().map_or(Ok(7), |a| a.parse())?;
+    let mut config = Config::default();
+    if let Some(threshold) = args.next() {
+        config.thresholds.item_lapsed_probability = threshold.parse()?;
+    }
+    println!(
+        "item_lapsed threshold P(stopped) >= {}",
+        config.thresholds.item_lapsed_probability
+    );
     let data = synth::distributor(customers, 2, 42);
-    let mut engine = Engine::new(Config::default())?;
+    let mut engine = Engine::new(config)?;
     engine.ingest_rep_rows(&data.reps);
     engine.ingest_product_rows(&data.products);
     engine.ingest_customer_rows(&data.customers);
@@ -66,20 +79,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let days: Vec<Day> = (0..12).map(|k| end - 120 - 14 * k).collect();
-    println!("\nreliability of P(stopped) (watched pairs at 12 days, stopped = no purchase in 120 days):");
-    println!("| predicted | pairs | mean predicted | observed |");
-    println!("| --- | --- | --- | --- |");
-    for bin in lapse_reliability(&engine, &days, 120, 10) {
-        println!(
-            "| {:.1}-{:.1} | {} | {:.3} | {:.3} |",
-            bin.range.0, bin.range.1, bin.pairs, bin.predicted, bin.observed
-        );
-    }
+    println!("\nreliability of P(stopped) against the planted truth (watched pairs at 12 days):");
+    print_reliability(&lapse_reliability_planted(&engine, &data.labels, &days, 10));
+    println!("\nthe same against a look-ahead (stopped = no purchase in the next 120 days):");
+    print_reliability(&lapse_reliability(&engine, &days, 120, 10));
     println!("\nfalse alarms by what the customer had instead:");
     for s in scores.iter().filter(|s| !s.false_alarms_on.is_empty()) {
         println!("  {}: {:?}", s.kind, s.false_alarms_on);
     }
     Ok(())
+}
+
+fn print_reliability(bins: &[ReliabilityBin]) {
+    println!("| predicted | pairs | mean predicted | observed |");
+    println!("| --- | --- | --- | --- |");
+    for bin in bins {
+        println!(
+            "| {:.1}-{:.1} | {} | {:.3} | {:.3} |",
+            bin.range.0, bin.range.1, bin.pairs, bin.predicted, bin.observed
+        );
+    }
 }
 
 /// The item lapses' delays in units of each pair's own median interval before the event.

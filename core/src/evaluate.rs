@@ -15,10 +15,11 @@
 //! It only reads the engine; detectors see nothing but data up to each replayed day.
 
 use crate::day::Day;
+use crate::detect::lapses::PairLapse;
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::signal::{Signal, SignalKind};
-use crate::synth::Label;
+use crate::synth::{kind, Label};
 use std::collections::BTreeMap;
 
 /// How one kind did.
@@ -234,16 +235,17 @@ pub struct ReliabilityBin {
     pub pairs: usize,
     /// Their mean predicted probability.
     pub predicted: f64,
-    /// The share that did stop: no purchase of the pair within the look-ahead.
+    /// The share that did stop.
     pub observed: f64,
 }
 
-/// How well the lapse probabilities are calibrated: at each of `days`, every watched pair (an
-/// overdue regular pair of a customer who still buys, the pairs `item_lapsed` reports from) is
-/// scored, and its P(stopped)
-/// is compared with what happened: stopped when the pair had no purchase in the next
-/// `look_ahead` days (a day is skipped when the data do not reach that far). Pairs are binned
-/// by predicted probability in `bins` equal bins.
+/// How well the lapse probabilities are calibrated on data without labels: at each of `days`,
+/// every watched pair (an overdue regular pair of a customer who still buys, the pairs
+/// `item_lapsed` reports from) is scored, and its P(stopped) is compared with what happened:
+/// stopped when the pair had no purchase in the next `look_ahead` days (a day is skipped when
+/// the data do not reach that far). Pairs are binned by predicted probability in `bins` equal
+/// bins. The look-ahead stands in for the truth and blurs it both ways: a pair that stops
+/// within the look-ahead counts as stopped already, and a slow pair may simply not be due.
 pub fn lapse_reliability(
     engine: &Engine,
     days: &[Day],
@@ -252,19 +254,83 @@ pub fn lapse_reliability(
 ) -> Vec<ReliabilityBin> {
     let state = engine.state();
     let end = state.last_day().unwrap_or(Day(i32::MIN));
+    let days: Vec<Day> = days
+        .iter()
+        .copied()
+        .filter(|d| *d + look_ahead <= end)
+        .collect();
+    reliability_bins(engine, &days, bins, |p, day| {
+        !state.customer(p.customer).pair(p.product).is_some_and(|h| {
+            h.lines()
+                .iter()
+                .any(|l| l.day > day && l.day <= day + look_ahead && l.quantity > 0.0)
+        })
+    })
+}
+
+/// How well the lapse probabilities are calibrated against the synthetic distributor's
+/// planted truth: as [`lapse_reliability`], with a watched pair *stopped* on `day` when
+///
+/// - a planted `item_lapsed` (or a substitution's `item_lapsed_across_similar`) label of its
+///   customer and product started on or before `day`, or
+/// - its customer's planted churn (`customer_at_risk`) started on or before `day`, or
+/// - its customer's planted variety drop started on or before `day` and the pair was never
+///   bought after that start (the generator keeps every item it does not drop due at least
+///   twice after the start, so an item never bought again is one it dropped).
+pub fn lapse_reliability_planted(
+    engine: &Engine,
+    labels: &[Label],
+    days: &[Day],
+    bins: usize,
+) -> Vec<ReliabilityBin> {
+    let state = engine.state();
+    let item_stops: BTreeMap<(&str, &str), Day> = labels
+        .iter()
+        .filter(|l| [kind::ITEM_LAPSED, kind::ITEM_LAPSED_ACROSS_SIMILAR].contains(&l.kind))
+        .filter_map(|l| {
+            let key = (l.customer_id.as_deref()?, l.product_id.as_deref()?);
+            Some((key, Day::from_date(l.start)))
+        })
+        .collect();
+    let customer_stops: BTreeMap<&str, (&str, Day)> = labels
+        .iter()
+        .filter(|l| [kind::CUSTOMER_AT_RISK, kind::VARIETY_DROP].contains(&l.kind))
+        .filter_map(|l| Some((l.customer_id.as_deref()?, (l.kind, Day::from_date(l.start)))))
+        .collect();
+    reliability_bins(engine, days, bins, |p, day| {
+        let customer = state.customer_text(p.customer);
+        let product = state.product_text(p.product);
+        let item_stopped = item_stops
+            .get(&(customer, product))
+            .is_some_and(|start| *start <= day);
+        let customer_stopped = customer_stops.get(customer).is_some_and(|(event, start)| {
+            *start <= day
+                && (*event == kind::CUSTOMER_AT_RISK
+                    || !state.customer(p.customer).pair(p.product).is_some_and(|h| {
+                        h.lines().iter().any(|l| l.day > *start && l.quantity > 0.0)
+                    }))
+        });
+        item_stopped || customer_stopped
+    })
+}
+
+/// Bins every watched pair of the scans at `days` by predicted P(stopped), with `stopped`
+/// telling what happened to a pair after a day.
+fn reliability_bins(
+    engine: &Engine,
+    days: &[Day],
+    bins: usize,
+    stopped: impl Fn(&PairLapse, Day) -> bool,
+) -> Vec<ReliabilityBin> {
+    let state = engine.state();
     let mut sums = vec![(0usize, 0.0f64, 0usize); bins];
-    for &day in days.iter().filter(|d| **d + look_ahead <= end) {
+    for &day in days {
         let scene = crate::detect::Scene::new(state, engine.config(), day);
         for p in scene.lapses().pairs.iter().filter(|p| p.watched) {
-            let bought_again = state.customer(p.customer).pair(p.product).is_some_and(|h| {
-                h.lines()
-                    .iter()
-                    .any(|l| l.day > day && l.day <= day + look_ahead && l.quantity > 0.0)
-            });
             let bin = ((p.probability * bins as f64) as usize).min(bins - 1);
             sums[bin].0 += 1;
             sums[bin].1 += p.probability;
-            sums[bin].2 += usize::from(!bought_again);
+            sums[bin].2 += usize::from(stopped(p, day));
         }
     }
     sums.into_iter()

@@ -188,7 +188,7 @@ pub(crate) fn lapse_probability(
         priors.product_cv2[product.index()],
         priors.customer_cv2[customer.index()],
     );
-    let skip_rate = rhythm.pooled_skip_rate(priors.skip_rate);
+    let skip_rate = rhythm.pooled_skip_rate(priors);
     rhythm.lapse(gap, cv2, skip_rate, priors.stop_rate)
 }
 
