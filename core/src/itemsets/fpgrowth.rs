@@ -297,8 +297,26 @@ impl Tree {
     /// hash table of (parent, item) -> child: unlike [`Tree::build`] it needs no copy of the
     /// baskets, only the table, which has one slot per node (far fewer than basket items on
     /// real data).
+    ///
+    /// This is the largest tree and the peak memory of mining, so it is built lean: nodes are
+    /// added without their item chains, and once the table is freed the node arrays are cut
+    /// to size and the chains linked (one exact array instead of one more growing with the
+    /// table alive).
     fn insert_all(baskets: &Baskets, ranking: &Ranking) -> Tree {
         let mut tree = Tree::empty(ranking.labels.clone());
+        let children = tree.insert_unchained(baskets, &ranking.rank_of);
+        drop(children);
+        tree.item.shrink_to_fit();
+        tree.count.shrink_to_fit();
+        tree.parent.shrink_to_fit();
+        tree.link_chains();
+        tree
+    }
+
+    /// Inserts every basket's ranked items (`rank_of` each item), adding nodes with
+    /// [`Tree::add_unchained`]; returns the (parent, item) -> child table.
+    fn insert_unchained(&mut self, baskets: &Baskets, rank_of: &[u32]) -> HashTable<u32> {
+        let tree = self;
         // Child node ids, hashed by (parent, item) read back from the node arrays: 5 bytes a
         // slot instead of a map's 17.
         let mut children: HashTable<u32> = HashTable::new();
@@ -306,7 +324,7 @@ impl Tree {
         let mut ranks: Vec<u32> = Vec::new();
         for basket in baskets.iter() {
             ranks.clear();
-            ranks.extend(basket.iter().map(|&i| ranking.rank_of[i as usize]));
+            ranks.extend(basket.iter().map(|&i| rank_of[i as usize]));
             ranks.retain(|&r| r != NONE);
             ranks.sort_unstable();
             let mut node = 0u32;
@@ -321,7 +339,7 @@ impl Tree {
                         child
                     }
                     None => {
-                        let child = tree.add_node(rank, 1, node);
+                        let child = tree.add_unchained(rank, 1, node);
                         let (parent, item) = (&tree.parent, &tree.item);
                         children.insert_unique(h, child, |&c| {
                             hash(parent[c as usize], item[c as usize])
@@ -331,7 +349,7 @@ impl Tree {
                 };
             }
         }
-        tree
+        children
     }
 
     /// A tree with only its root, over items `0..labels.len()`.
@@ -347,13 +365,29 @@ impl Tree {
     }
 
     fn add_node(&mut self, item: u32, count: u32, parent: u32) -> u32 {
+        let node = self.add_unchained(item, count, parent);
+        self.next.push(self.first[item as usize]);
+        self.first[item as usize] = node;
+        node
+    }
+
+    /// Adds a node but not to its item's chain: [`Tree::link_chains`] must follow.
+    fn add_unchained(&mut self, item: u32, count: u32, parent: u32) -> u32 {
         let node = self.item.len() as u32;
         self.item.push(item);
         self.count.push(count);
         self.parent.push(parent);
-        self.next.push(self.first[item as usize]);
-        self.first[item as usize] = node;
         node
+    }
+
+    /// Links every node into its item's chain, in the order [`Tree::add_node`] would have.
+    fn link_chains(&mut self) {
+        self.next = vec![NONE; self.item.len()];
+        for node in 1..self.item.len() {
+            let item = self.item[node] as usize;
+            self.next[node] = self.first[item];
+            self.first[item] = node as u32;
+        }
     }
 
     /// Whether every node has at most one child (nodes are created parent first, so that is

@@ -76,6 +76,7 @@ pub mod baskets;
 pub mod fpgrowth;
 pub mod frequent;
 pub mod metrics;
+mod packed;
 pub mod rules;
 
 #[cfg(feature = "arrow")]
