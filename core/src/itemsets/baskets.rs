@@ -322,6 +322,7 @@ impl CodedRows {
         }
     }
 
+    #[inline]
     fn push(&mut self, basket: u32, item: u32) {
         self.baskets.push(basket);
         self.items.push(item);
@@ -480,8 +481,12 @@ impl<'k, 'a> PairReader<'k, 'a> {
 }
 
 /// (part, row in part) of a row numbered across parts that start at `starts`.
+#[inline]
 fn locate(starts: &[usize], row: u32) -> (usize, usize) {
     let row = row as usize;
+    if starts.len() == 1 {
+        return (0, row);
+    }
     let part = starts.partition_point(|&s| s <= row) - 1;
     (part, row - starts[part])
 }
@@ -494,6 +499,7 @@ enum KeyCell<'a> {
     Bits(u8, u64),
 }
 
+#[inline]
 fn key_cell(cell: Cell<'_>) -> Option<KeyCell<'_>> {
     Some(match cell {
         Cell::Null => return None,
@@ -510,6 +516,7 @@ fn key_cell(cell: Cell<'_>) -> Option<KeyCell<'_>> {
 }
 
 /// The hash of a row's basket cells (`None` when one is missing).
+#[inline(always)]
 fn hash_cells(columns: &[Column<'_>], row: usize) -> Option<u64> {
     let mut hasher = FxBuildHasher.build_hasher();
     for column in columns {
@@ -519,6 +526,7 @@ fn hash_cells(columns: &[Column<'_>], row: usize) -> Option<u64> {
 }
 
 /// Whether two rows have the same basket cells.
+#[inline]
 fn same_cells(a: &[Column<'_>], a_row: usize, b: &[Column<'_>], b_row: usize) -> bool {
     a.iter()
         .zip(b)

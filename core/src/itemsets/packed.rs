@@ -22,6 +22,7 @@ impl PackedIds {
         PackedIds::U8(Vec::with_capacity(capacity))
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         match self {
             PackedIds::U8(v) => v.len(),
@@ -31,6 +32,7 @@ impl PackedIds {
     }
 
     /// Appends `id`, widening every id stored so far if `id` does not fit their width.
+    #[inline]
     pub fn push(&mut self, id: u32) {
         match self {
             PackedIds::U8(v) => match u8::try_from(id) {
