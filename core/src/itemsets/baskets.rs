@@ -226,11 +226,11 @@ impl Baskets {
         let mut starts = basket_starts(&rows.baskets, count);
         let mut items = vec![0u32; pairs as usize];
         // Filled from the back of each basket's range, which leaves starts[b] at its start.
-        for row in (0..rows.len()).rev() {
-            let basket = rows.baskets.get(row) as usize;
-            starts[basket] -= 1;
-            items[starts[basket] as usize] = rows.items.get(row);
-        }
+        rows.baskets.zip_rev(&rows.items, |basket, item| {
+            let start = &mut starts[basket as usize];
+            *start -= 1;
+            items[*start as usize] = item;
+        });
         drop(rows);
         let mut kept = 0;
         for b in 0..count {
@@ -338,9 +338,7 @@ impl CodedRows {
 /// row back leaves `ends[b]` at basket `b`'s start.
 fn basket_starts(baskets: &PackedIds, count: usize) -> Vec<u32> {
     let mut ends = vec![0u32; count + 1];
-    for row in 0..baskets.len() {
-        ends[baskets.get(row) as usize + 1] += 1;
-    }
+    baskets.for_each(|basket| ends[basket as usize + 1] += 1);
     for b in 0..count {
         ends[b + 1] += ends[b];
     }

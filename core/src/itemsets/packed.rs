@@ -47,13 +47,37 @@ impl PackedIds {
         }
     }
 
-    /// The id at `index`.
-    #[inline]
-    pub fn get(&self, index: usize) -> u32 {
+    /// Calls `f` with every id, in order (the width is matched once, not per id).
+    pub fn for_each(&self, mut f: impl FnMut(u32)) {
         match self {
-            PackedIds::U8(v) => u32::from(v[index]),
-            PackedIds::U16(v) => u32::from(v[index]),
-            PackedIds::U32(v) => v[index],
+            PackedIds::U8(v) => v.iter().for_each(|&id| f(u32::from(id))),
+            PackedIds::U16(v) => v.iter().for_each(|&id| f(u32::from(id))),
+            PackedIds::U32(v) => v.iter().for_each(|&id| f(id)),
+        }
+    }
+
+    /// Calls `f` with the ids of `self` and `other` at each index, last index first (both
+    /// have the same length; the widths are matched once, not per id).
+    pub fn zip_rev(&self, other: &PackedIds, f: impl FnMut(u32, u32)) {
+        match self {
+            PackedIds::U8(v) => other.zip_rev_with(v, f),
+            PackedIds::U16(v) => other.zip_rev_with(v, f),
+            PackedIds::U32(v) => other.zip_rev_with(v, f),
+        }
+    }
+
+    fn zip_rev_with<T: Copy + Into<u32>>(&self, first: &[T], mut f: impl FnMut(u32, u32)) {
+        debug_assert_eq!(first.len(), self.len());
+        let mut each = |a: T, b: u32| f(a.into(), b);
+        let first = first.iter().rev();
+        match self {
+            PackedIds::U8(v) => first
+                .zip(v.iter().rev())
+                .for_each(|(&a, &b)| each(a, b.into())),
+            PackedIds::U16(v) => first
+                .zip(v.iter().rev())
+                .for_each(|(&a, &b)| each(a, b.into())),
+            PackedIds::U32(v) => first.zip(v.iter().rev()).for_each(|(&a, &b)| each(a, b)),
         }
     }
 
@@ -103,7 +127,8 @@ mod tests {
         ids.push(70_000);
         assert!(matches!(ids, PackedIds::U32(_)));
         ids.push(1);
-        let back: Vec<u32> = (0..ids.len()).map(|i| ids.get(i)).collect();
+        let mut back = vec![];
+        ids.for_each(|id| back.push(id));
         assert_eq!(back, [7, 300, 70_000, 1]);
     }
 
@@ -112,6 +137,10 @@ mod tests {
         let mut ids = PackedIds::with_capacity(1);
         ids.push(u32::MAX);
         assert!(matches!(ids, PackedIds::U32(_)));
-        assert_eq!(ids.get(0), u32::MAX);
+        let mut narrow = PackedIds::with_capacity(1);
+        narrow.push(3);
+        let mut pairs = vec![];
+        ids.zip_rev(&narrow, |a, b| pairs.push((a, b)));
+        assert_eq!(pairs, [(u32::MAX, 3)]);
     }
 }
