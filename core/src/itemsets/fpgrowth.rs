@@ -1,10 +1,10 @@
 //! FP-growth: every itemset contained in at least a minimum number of baskets.
 //!
 //! Owns: [`frequent_itemsets`], the FP-tree (an arena of nodes with parent links and per-item
-//! node chains; the first tree is built basket by basket through a (parent, item) -> child map,
-//! conditional trees from their paths sorted lexicographically so that shared prefixes are
-//! adjacent and no child lookup is needed), conditional trees and their mining, and mlxtend's
-//! support thresholds (see [`Thresholds`]). Memory is bounded by the (basket, item) pairs:
+//! node chains; the first tree, the peak memory of mining, is built basket by basket through a
+//! (parent, item) -> child map and its chains are linked once the map is freed; conditional
+//! trees from their paths sorted lexicographically so that shared prefixes are adjacent and no
+//! child lookup is needed), conditional trees and their mining, and mlxtend's support thresholds (see [`Thresholds`]). Memory is bounded by the (basket, item) pairs:
 //! the tree has at most one node per pair, and each conditional tree at most one per node of
 //! its parent.
 //!
