@@ -184,7 +184,9 @@ fn main() {
     println!(
         "{{\"rows\": {}, \"baskets\": {baskets}, \"itemsets\": {itemsets}, \"rules\": {rules}, \
          \"total_ms\": {total_ms:.3}, \"baskets_ms\": {basket_ms:.3}, \"mine_and_rules_ms\": {mine_ms:.3}, \
-         \"heap_peak_bytes\": {heap_peak}, \"heap_peak_by_stage_bytes\": {{\"baskets\": {}, \"itemsets\": {}, \"rules\": {}}}, \"rss_peak_above_base_bytes\": {}, \"rss_reset\": {rss_reset}}}",
+         \"heap_peak_bytes\": {heap_peak}, \
+         \"heap_peak_by_stage_bytes\": {{\"baskets\": {}, \"itemsets\": {}, \"rules\": {}}}, \
+         \"rss_peak_above_base_bytes\": {}, \"rss_reset\": {rss_reset}}}",
         rows.item.len(),
         stages[0],
         stages[1],

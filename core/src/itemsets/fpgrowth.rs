@@ -4,9 +4,9 @@
 //! node chains; the first tree, the peak memory of mining, is built basket by basket through a
 //! (parent, item) -> child map and its chains are linked once the map is freed; conditional
 //! trees from their paths sorted lexicographically so that shared prefixes are adjacent and no
-//! child lookup is needed), conditional trees and their mining, and mlxtend's support thresholds (see [`Thresholds`]). Memory is bounded by the (basket, item) pairs:
-//! the tree has at most one node per pair, and each conditional tree at most one per node of
-//! its parent.
+//! child lookup is needed), conditional trees and their mining, and mlxtend's support
+//! thresholds (see [`Thresholds`]). Memory is bounded by the (basket, item) pairs: the tree has
+//! at most one node per pair, and each conditional tree at most one per node of its parent.
 //!
 //! Must not touch: basket input ([`super::baskets`]) or rules ([`super::rules`]).
 
