@@ -586,6 +586,33 @@ mod tests {
     }
 
     #[test]
+    fn rows_keep_their_ids_when_the_packed_widths_grow() {
+        // 70,000 baskets and 300 items need four and two bytes; the first rows were stored in
+        // one. Rows are given out of basket order, and one repeated.
+        let item = |i: u32| format!("i{}", i % 300);
+        let pairs: Vec<(u32, String)> = (0..70_000u32)
+            .rev()
+            .flat_map(|b| [(b, item(b)), (b, item(b * 7)), (b, item(b))])
+            .collect();
+        let from_pairs = Baskets::from_pairs(pairs);
+        let lists = (0..70_000u32).rev().map(|b| [item(b), item(b * 7)]);
+        let from_lists = Baskets::from_lists(lists);
+        assert_eq!(from_pairs.len(), 70_000);
+        for b in [0, 1, 255, 256, 65_535, 65_536, 69_999] {
+            let labels = |x: &Baskets| -> Vec<String> {
+                x.basket(b)
+                    .iter()
+                    .map(|&i| x.label(i).to_string())
+                    .collect()
+            };
+            let (mut p, mut l) = (labels(&from_pairs), labels(&from_lists));
+            p.sort();
+            l.sort();
+            assert_eq!(p, l);
+        }
+    }
+
+    #[test]
     fn a_basket_spans_table_parts() {
         let (key_a, item_a) = ([5_i64, 6, 5], ["a", "b", "c"]);
         let (key_b, item_b) = ([6_i64, 5, 7], ["a", "a", "b"]);
