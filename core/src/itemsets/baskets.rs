@@ -7,9 +7,12 @@
 //! pairs ([`Baskets::from_pairs`]) and from a table of such pairs ([`Baskets::from_batch`],
 //! whose basket may span several columns, such as member x date). Items are interned to dense
 //! `u32`s in order of first sight; labels are kept verbatim (no trimming, case as given).
+//! Positions in the flat vector are `u32` too (4 billion pairs, 16 GiB of ids, is the limit):
+//! the offsets are a fifth of the memory mining holds for the baskets.
 //!
 //! Must not touch: mining or rules (see [`super::fpgrowth`], [`super::rules`]).
 
+use super::packed::PackedIds;
 use crate::error::{Error, Result};
 use crate::ids::Interner;
 use crate::table::{Batch, Cell, Column};
@@ -33,7 +36,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 pub struct Baskets {
     labels: Interner,
     /// Basket `b` holds `items[ends[b - 1]..ends[b]]` (from 0 for the first).
-    ends: Vec<usize>,
+    ends: Vec<u32>,
     items: Vec<u32>,
     skipped: usize,
 }
@@ -71,6 +74,10 @@ impl Default for BasketColumns {
 impl Baskets {
     /// One basket per list; an item repeated within a list counts once, and an empty list is an
     /// empty basket (it still counts in every support's denominator).
+    ///
+    /// # Panics
+    ///
+    /// When the lists hold more than `u32::MAX` (basket, item) pairs in all.
     pub fn from_lists<L, I, S>(lists: L) -> Baskets
     where
         L: IntoIterator<Item = I>,
@@ -92,6 +99,10 @@ impl Baskets {
     /// One basket per distinct basket id, from (basket id, item) pairs in any order; a pair seen
     /// twice counts once. Baskets are numbered in order of first sight.
     ///
+    /// # Panics
+    ///
+    /// When there are more than `u32::MAX` pairs.
+    ///
     /// ```
     /// use salespulse::itemsets::Baskets;
     /// let pairs = [(7, "tea"), (9, "milk"), (7, "milk"), (7, "tea")];
@@ -110,7 +121,7 @@ impl Baskets {
         let mut keys: Vec<K> = Vec::new();
         let mut table: HashTable<u32> = HashTable::new();
         let hasher = FxBuildHasher;
-        let mut coded = Vec::with_capacity(pairs.size_hint().0);
+        let mut rows = CodedRows::with_capacity(pairs.size_hint().0);
         for (key, item) in pairs {
             let hash = hasher.hash_one(&key);
             let basket = match table.find(hash, |&b| keys[b as usize] == key) {
@@ -122,9 +133,12 @@ impl Baskets {
                     b
                 }
             };
-            coded.push((basket, labels.intern(item.as_ref())));
+            rows.push(basket, labels.intern(item.as_ref()));
         }
-        Baskets::from_coded_pairs(labels, coded, keys.len(), 0)
+        let count = keys.len();
+        drop((table, keys));
+        let pairs = u32::try_from(rows.len()).expect(TOO_MANY_PAIRS);
+        Baskets::from_coded_rows(labels, rows, pairs, count, 0)
     }
 
     /// Baskets from a table of (basket, item) rows, the basket named by one or more columns.
@@ -135,7 +149,7 @@ impl Baskets {
     ///
     /// [`Error::Schema`] when a named column is absent (the message lists the table's columns)
     /// or when columns differ in length; [`Error::InvalidArgument`] when no basket column is
-    /// named.
+    /// named or the table has more than `u32::MAX` rows.
     ///
     /// ```
     /// use salespulse::itemsets::{BasketColumns, Baskets};
@@ -171,8 +185,16 @@ impl Baskets {
             keys.push(part_keys);
             items.push(named(part, &columns.item)?);
         }
-        let rows = parts.iter().map(Batch::len).sum();
-        let mut reader = PairReader::new(&keys, rows);
+        let lengths: Vec<usize> = parts.iter().map(Batch::len).collect();
+        let rows: usize = lengths.iter().sum();
+        if u32::try_from(rows).is_err() {
+            return Err(Error::InvalidArgument(format!(
+                "the baskets table has {rows} rows, more than Baskets holds ({}); mine a \
+                 sample or split the table",
+                u32::MAX
+            )));
+        }
+        let mut reader = PairReader::new(&keys, &lengths);
         for (part, &item) in items.iter().enumerate() {
             reader.read(part, item);
         }
@@ -181,60 +203,53 @@ impl Baskets {
 
     /// Sorts and deduplicates the items pushed since `start` as one new basket.
     fn close_basket(&mut self, start: usize) {
-        let basket = &mut self.items[start..];
-        basket.sort_unstable();
-        let distinct = dedup_sorted(basket);
+        let distinct = dedup_sorted(&mut self.items[start..]);
         self.items.truncate(start + distinct);
-        self.ends.push(self.items.len());
+        let end = u32::try_from(self.items.len()).expect(TOO_MANY_PAIRS);
+        self.ends.push(end);
     }
 
-    /// Baskets from (basket number, item id) pairs; `count` baskets, numbered `0..count`.
+    /// Baskets from coded rows (basket number, item id), `pairs` of them; `count` baskets,
+    /// numbered `0..count`.
     ///
-    /// The pairs are placed basket by basket with a counting sort (linear; rows of real files
-    /// come in any order), then each basket is sorted and deduplicated on its own.
-    fn from_coded_pairs(
+    /// The rows are placed basket by basket with a counting sort (linear; rows of real files
+    /// come in any order), then each basket is sorted and deduplicated on its own. The rows are
+    /// freed before that, and the placement's start offsets become the baskets' end offsets in
+    /// place, so the peak is the rows plus the placed items and one offset per basket.
+    fn from_coded_rows(
         labels: Interner,
-        pairs: Vec<(u32, u32)>,
+        rows: CodedRows,
+        pairs: u32,
         count: usize,
         skipped: usize,
     ) -> Baskets {
-        let mut starts = vec![0usize; count + 1];
-        for &(basket, _) in &pairs {
-            starts[basket as usize + 1] += 1;
-        }
-        for b in 0..count {
-            starts[b + 1] += starts[b];
-        }
-        // starts[b + 1] is now the end of basket b.
+        let mut starts = basket_starts(&rows.baskets, count);
+        let mut items = vec![0u32; pairs as usize];
         // Filled from the back of each basket's range, which leaves starts[b] at its start.
-        let mut items = vec![0u32; pairs.len()];
-        for b in 0..count {
-            starts[b] = starts[b + 1];
-        }
-        for &(basket, item) in pairs.iter().rev() {
-            starts[basket as usize] -= 1;
-            items[starts[basket as usize]] = item;
-        }
-        drop(pairs);
-        let mut baskets = Baskets {
-            labels,
-            ends: Vec::with_capacity(count),
-            items: Vec::new(),
-            skipped,
-        };
+        rows.baskets.zip_rev(&rows.items, |basket, item| {
+            let start = &mut starts[basket as usize];
+            *start -= 1;
+            items[*start as usize] = item;
+        });
+        drop(rows);
         let mut kept = 0;
         for b in 0..count {
-            let basket = &mut items[starts[b]..starts[b + 1]];
-            basket.sort_unstable();
-            let distinct = dedup_sorted(basket);
-            items.copy_within(starts[b]..starts[b] + distinct, kept);
+            let (start, end) = (starts[b] as usize, starts[b + 1] as usize);
+            let distinct = dedup_sorted(&mut items[start..end]);
+            items.copy_within(start..start + distinct, kept);
             kept += distinct;
-            baskets.ends.push(kept);
+            // starts[b] is read for the last time above, so it can hold basket b's end.
+            starts[b] = kept as u32;
         }
+        starts.truncate(count);
         items.truncate(kept);
         items.shrink_to_fit();
-        baskets.items = items;
-        baskets
+        Baskets {
+            labels,
+            ends: starts,
+            items,
+            skipped,
+        }
     }
 
     /// How many baskets (the denominator of every support).
@@ -265,7 +280,7 @@ impl Baskets {
     /// The distinct item ids of basket `index`, ascending.
     pub fn basket(&self, index: usize) -> &[u32] {
         let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        &self.items[start..self.ends[index]]
+        &self.items[start as usize..self.ends[index] as usize]
     }
 
     /// Every basket in order.
@@ -286,13 +301,55 @@ impl Baskets {
     /// Heap bytes held (for memory accounting).
     pub fn heap_bytes(&self) -> usize {
         self.labels.heap_bytes()
-            + self.ends.capacity() * std::mem::size_of::<usize>()
+            + self.ends.capacity() * std::mem::size_of::<u32>()
             + self.items.capacity() * std::mem::size_of::<u32>()
     }
 }
 
-/// Moves the distinct values of a sorted slice to its front; returns how many there are.
+const TOO_MANY_PAIRS: &str = "more than u32::MAX (basket, item) pairs for Baskets";
+
+/// One (basket number, item id) per table row, each in as few bytes as its largest value needs.
+struct CodedRows {
+    baskets: PackedIds,
+    items: PackedIds,
+}
+
+impl CodedRows {
+    fn with_capacity(rows: usize) -> CodedRows {
+        CodedRows {
+            baskets: PackedIds::with_capacity(rows),
+            items: PackedIds::with_capacity(rows),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, basket: u32, item: u32) {
+        self.baskets.push(basket);
+        self.items.push(item);
+    }
+
+    fn len(&self) -> usize {
+        self.baskets.len()
+    }
+}
+
+/// For a counting sort of rows by basket: `ends[b]` = the end of basket `b`'s range at `b`
+/// (and the number of rows at `count`), so that placing each row at `--ends[b]` from the last
+/// row back leaves `ends[b]` at basket `b`'s start.
+fn basket_starts(baskets: &PackedIds, count: usize) -> Vec<u32> {
+    let mut ends = vec![0u32; count + 1];
+    baskets.for_each(|basket| ends[basket as usize + 1] += 1);
+    for b in 0..count {
+        ends[b + 1] += ends[b];
+    }
+    // ends[b + 1] is the end of basket b; move it to b.
+    ends.copy_within(1.., 0);
+    ends
+}
+
+/// Sorts a basket's items and moves the distinct ones to its front; returns how many there are.
 fn dedup_sorted(values: &mut [u32]) -> usize {
+    values.sort_unstable();
     let mut distinct = 0;
     for i in 0..values.len() {
         if distinct == 0 || values[distinct - 1] != values[i] {
@@ -315,32 +372,44 @@ fn named<'a>(part: &Batch<'a>, name: &str) -> Result<Column<'a>> {
     }
 }
 
-/// Reads (basket key, item) rows of table parts into coded pairs.
+/// Reads (basket key, item) rows of table parts into coded rows.
 ///
 /// A basket is known by its first row: the hash table holds basket numbers, hashed by the
 /// basket cells and compared with the cells of that first row, so a row costs one lookup for
 /// its basket (and one for its item label) and no allocation, and a basket costs its first
-/// row's position.
+/// row's number (counted across parts).
 struct PairReader<'k, 'a> {
     /// The basket columns of each part.
     keys: &'k [SmallVec<[Column<'a>; 2]>],
+    /// The number (across parts) of each part's first row.
+    part_starts: Vec<usize>,
     labels: Interner,
-    /// (part, row) of each basket's first row.
-    first_rows: Vec<(u32, u32)>,
+    /// The first row of each basket, numbered across parts.
+    first_rows: Vec<u32>,
     table: HashTable<u32>,
-    pairs: Vec<(u32, u32)>,
+    rows: CodedRows,
     skipped: usize,
     scratch: String,
 }
 
 impl<'k, 'a> PairReader<'k, 'a> {
-    fn new(keys: &'k [SmallVec<[Column<'a>; 2]>], rows: usize) -> Self {
+    /// A reader of parts with `lengths` rows (at most `u32::MAX` in all).
+    fn new(keys: &'k [SmallVec<[Column<'a>; 2]>], lengths: &[usize]) -> Self {
+        let part_starts = lengths
+            .iter()
+            .scan(0, |start, &len| {
+                let this = *start;
+                *start += len;
+                Some(this)
+            })
+            .collect();
         PairReader {
             keys,
+            part_starts,
             labels: Interner::default(),
             first_rows: Vec::new(),
             table: HashTable::new(),
-            pairs: Vec::with_capacity(rows),
+            rows: CodedRows::with_capacity(lengths.iter().sum()),
             skipped: 0,
             scratch: String::new(),
         }
@@ -357,25 +426,26 @@ impl<'k, 'a> PairReader<'k, 'a> {
                 continue;
             };
             let basket = self.basket_number(hash, part, row);
-            self.pairs.push((basket, item));
+            self.rows.push(basket, item);
         }
     }
 
     fn basket_number(&mut self, hash: u64, part: usize, row: usize) -> u32 {
-        let (keys, first_rows) = (self.keys, &self.first_rows);
+        let (keys, first_rows, starts) = (self.keys, &self.first_rows, &self.part_starts);
         let same = |&b: &u32| {
-            let (p, r) = first_rows[b as usize];
-            same_cells(&keys[p as usize], r as usize, &keys[part], row)
+            let (p, r) = locate(starts, first_rows[b as usize]);
+            same_cells(&keys[p], r, &keys[part], row)
         };
         if let Some(&b) = self.table.find(hash, same) {
             return b;
         }
         let b = self.first_rows.len() as u32;
-        self.first_rows.push((part as u32, row as u32));
+        // Fits: the table has at most u32::MAX rows (checked by from_batch).
+        self.first_rows.push((starts[part] + row) as u32);
         let first_rows = &self.first_rows;
         self.table.insert_unique(hash, b, |&b| {
-            let (p, r) = first_rows[b as usize];
-            hash_cells(&keys[p as usize], r as usize).unwrap_or(0)
+            let (p, r) = locate(starts, first_rows[b as usize]);
+            hash_cells(&keys[p], r).unwrap_or(0)
         });
         b
     }
@@ -392,15 +462,31 @@ impl<'k, 'a> PairReader<'k, 'a> {
 
     fn finish(self) -> Baskets {
         let count = self.first_rows.len();
-        // The basket index is dropped before the pairs are sorted out.
         let PairReader {
             labels,
-            pairs,
+            rows,
             skipped,
+            table,
+            first_rows,
             ..
         } = self;
-        Baskets::from_coded_pairs(labels, pairs, count, skipped)
+        // The basket index is freed before the rows are placed: with the rows, it is most of
+        // what reading holds.
+        drop((table, first_rows));
+        let pairs = rows.len() as u32;
+        Baskets::from_coded_rows(labels, rows, pairs, count, skipped)
     }
+}
+
+/// (part, row in part) of a row numbered across parts that start at `starts`.
+#[inline]
+fn locate(starts: &[usize], row: u32) -> (usize, usize) {
+    let row = row as usize;
+    if starts.len() == 1 {
+        return (0, row);
+    }
+    let part = starts.partition_point(|&s| s <= row) - 1;
+    (part, row - starts[part])
 }
 
 /// A basket key cell in a form that hashes and compares by value: -0.0 is 0.0; text and
@@ -411,6 +497,7 @@ enum KeyCell<'a> {
     Bits(u8, u64),
 }
 
+#[inline]
 fn key_cell(cell: Cell<'_>) -> Option<KeyCell<'_>> {
     Some(match cell {
         Cell::Null => return None,
@@ -427,6 +514,7 @@ fn key_cell(cell: Cell<'_>) -> Option<KeyCell<'_>> {
 }
 
 /// The hash of a row's basket cells (`None` when one is missing).
+#[inline(always)]
 fn hash_cells(columns: &[Column<'_>], row: usize) -> Option<u64> {
     let mut hasher = FxBuildHasher.build_hasher();
     for column in columns {
@@ -436,6 +524,7 @@ fn hash_cells(columns: &[Column<'_>], row: usize) -> Option<u64> {
 }
 
 /// Whether two rows have the same basket cells.
+#[inline]
 fn same_cells(a: &[Column<'_>], a_row: usize, b: &[Column<'_>], b_row: usize) -> bool {
     a.iter()
         .zip(b)
@@ -494,6 +583,51 @@ mod tests {
         };
         let b = Baskets::from_batch(&[batch], &columns).unwrap();
         assert_eq!((b.len(), b.skipped()), (3, 1));
+    }
+
+    #[test]
+    fn rows_keep_their_ids_when_the_packed_widths_grow() {
+        // 70,000 baskets and 300 items need four and two bytes; the first rows were stored in
+        // one. Rows are given out of basket order, and one repeated.
+        let item = |i: u32| format!("i{}", i % 300);
+        let pairs: Vec<(u32, String)> = (0..70_000u32)
+            .rev()
+            .flat_map(|b| [(b, item(b)), (b, item(b * 7)), (b, item(b))])
+            .collect();
+        let from_pairs = Baskets::from_pairs(pairs);
+        let lists = (0..70_000u32).rev().map(|b| [item(b), item(b * 7)]);
+        let from_lists = Baskets::from_lists(lists);
+        assert_eq!(from_pairs.len(), 70_000);
+        for b in [0, 1, 255, 256, 65_535, 65_536, 69_999] {
+            let labels = |x: &Baskets| -> Vec<String> {
+                x.basket(b)
+                    .iter()
+                    .map(|&i| x.label(i).to_string())
+                    .collect()
+            };
+            let (mut p, mut l) = (labels(&from_pairs), labels(&from_lists));
+            p.sort();
+            l.sort();
+            assert_eq!(p, l);
+        }
+    }
+
+    #[test]
+    fn a_basket_spans_table_parts() {
+        let (key_a, item_a) = ([5_i64, 6, 5], ["a", "b", "c"]);
+        let (key_b, item_b) = ([6_i64, 5, 7], ["a", "a", "b"]);
+        let part = |key, item| {
+            Batch::new()
+                .with("basket_id", Column::Int(key))
+                .with("item", Column::Text(item))
+        };
+        let parts = [part(&key_a, &item_a), part(&key_b, &item_b)];
+        let b = Baskets::from_batch(&parts, &BasketColumns::default()).unwrap();
+        let labels = |i: usize| -> Vec<&str> { b.basket(i).iter().map(|&x| b.label(x)).collect() };
+        assert_eq!(b.len(), 3);
+        assert_eq!(labels(0), ["a", "c"]);
+        assert_eq!(labels(1), ["a", "b"]);
+        assert_eq!(labels(2), ["b"]);
     }
 
     #[test]

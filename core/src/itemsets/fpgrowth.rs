@@ -1,12 +1,12 @@
 //! FP-growth: every itemset contained in at least a minimum number of baskets.
 //!
 //! Owns: [`frequent_itemsets`], the FP-tree (an arena of nodes with parent links and per-item
-//! node chains; the first tree is built basket by basket through a (parent, item) -> child map,
-//! conditional trees from their paths sorted lexicographically so that shared prefixes are
-//! adjacent and no child lookup is needed), conditional trees and their mining, and mlxtend's
-//! support thresholds (see [`Thresholds`]). Memory is bounded by the (basket, item) pairs:
-//! the tree has at most one node per pair, and each conditional tree at most one per node of
-//! its parent.
+//! node chains; the first tree, the peak memory of mining, is built basket by basket through a
+//! (parent, item) -> child map and its chains are linked once the map is freed; conditional
+//! trees from their paths sorted lexicographically so that shared prefixes are adjacent and no
+//! child lookup is needed), conditional trees and their mining, and mlxtend's support
+//! thresholds (see [`Thresholds`]). Memory is bounded by the (basket, item) pairs: the tree has
+//! at most one node per pair, and each conditional tree at most one per node of its parent.
 //!
 //! Must not touch: basket input ([`super::baskets`]) or rules ([`super::rules`]).
 
@@ -297,8 +297,26 @@ impl Tree {
     /// hash table of (parent, item) -> child: unlike [`Tree::build`] it needs no copy of the
     /// baskets, only the table, which has one slot per node (far fewer than basket items on
     /// real data).
+    ///
+    /// This is the largest tree and the peak memory of mining, so it is built lean: nodes are
+    /// added without their item chains, and once the table is freed the node arrays are cut
+    /// to size and the chains linked (one exact array instead of one more growing with the
+    /// table alive).
     fn insert_all(baskets: &Baskets, ranking: &Ranking) -> Tree {
         let mut tree = Tree::empty(ranking.labels.clone());
+        let children = tree.insert_unchained(baskets, &ranking.rank_of);
+        drop(children);
+        tree.item.shrink_to_fit();
+        tree.count.shrink_to_fit();
+        tree.parent.shrink_to_fit();
+        tree.link_chains();
+        tree
+    }
+
+    /// Inserts every basket's ranked items (`rank_of` each item), adding nodes with
+    /// [`Tree::add_unchained`]; returns the (parent, item) -> child table.
+    fn insert_unchained(&mut self, baskets: &Baskets, rank_of: &[u32]) -> HashTable<u32> {
+        let tree = self;
         // Child node ids, hashed by (parent, item) read back from the node arrays: 5 bytes a
         // slot instead of a map's 17.
         let mut children: HashTable<u32> = HashTable::new();
@@ -306,7 +324,7 @@ impl Tree {
         let mut ranks: Vec<u32> = Vec::new();
         for basket in baskets.iter() {
             ranks.clear();
-            ranks.extend(basket.iter().map(|&i| ranking.rank_of[i as usize]));
+            ranks.extend(basket.iter().map(|&i| rank_of[i as usize]));
             ranks.retain(|&r| r != NONE);
             ranks.sort_unstable();
             let mut node = 0u32;
@@ -321,7 +339,7 @@ impl Tree {
                         child
                     }
                     None => {
-                        let child = tree.add_node(rank, 1, node);
+                        let child = tree.add_unchained(rank, 1, node);
                         let (parent, item) = (&tree.parent, &tree.item);
                         children.insert_unique(h, child, |&c| {
                             hash(parent[c as usize], item[c as usize])
@@ -331,7 +349,7 @@ impl Tree {
                 };
             }
         }
-        tree
+        children
     }
 
     /// A tree with only its root, over items `0..labels.len()`.
@@ -347,13 +365,29 @@ impl Tree {
     }
 
     fn add_node(&mut self, item: u32, count: u32, parent: u32) -> u32 {
-        let node = self.item.len() as u32;
-        self.item.push(item);
-        self.count.push(count);
-        self.parent.push(parent);
+        let node = self.add_unchained(item, count, parent);
         self.next.push(self.first[item as usize]);
         self.first[item as usize] = node;
         node
+    }
+
+    /// Adds a node but not to its item's chain: [`Tree::link_chains`] must follow.
+    fn add_unchained(&mut self, item: u32, count: u32, parent: u32) -> u32 {
+        let node = self.item.len() as u32;
+        push_gently(&mut self.item, item);
+        push_gently(&mut self.count, count);
+        push_gently(&mut self.parent, parent);
+        node
+    }
+
+    /// Links every node into its item's chain, in the order [`Tree::add_node`] would have.
+    fn link_chains(&mut self) {
+        self.next = vec![NONE; self.item.len()];
+        for node in 1..self.item.len() {
+            let item = self.item[node] as usize;
+            self.next[node] = self.first[item];
+            self.first[item] = node as u32;
+        }
     }
 
     /// Whether every node has at most one child (nodes are created parent first, so that is
@@ -392,6 +426,19 @@ impl Tree {
             Some(rank)
         })
     }
+}
+
+/// Pushes onto a node array, growing it by a quarter when full instead of doubling it.
+///
+/// Only the first tree grows (conditional trees reserve their bound), and it is the peak of
+/// mining: doubling leaves up to half of each array unused and, while the three arrays double
+/// one after another, holds old and new blocks of each. A quarter wastes at most a fifth; the
+/// extra copies are a few bytes per node.
+fn push_gently(values: &mut Vec<u32>, value: u32) {
+    if values.len() == values.capacity() {
+        values.reserve_exact((values.len() / 4).max(256));
+    }
+    values.push(value);
 }
 
 fn common_prefix(a: &[u32], b: &[u32]) -> usize {

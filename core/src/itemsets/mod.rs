@@ -68,7 +68,8 @@
 //! baskets x catalogue: no one-hot matrix is built. Low `min_support` on large catalogues can
 //! still produce very many itemsets (and rules); `max_len` bounds that.
 //!
-//! Files: [`baskets`] (input), [`fpgrowth`] (mining), [`frequent`] (the itemsets and their
+//! Files: [`baskets`] (input; `packed.rs` holds a table's rows in as few bytes as their ids
+//! need while they are placed), [`fpgrowth`] (mining), [`frequent`] (the itemsets and their
 //! table form), [`rules`] and [`metrics`]. Incremental co-occurrence counts for the engine live
 //! elsewhere (`affinity`), not here.
 
@@ -76,6 +77,7 @@ pub mod baskets;
 pub mod fpgrowth;
 pub mod frequent;
 pub mod metrics;
+mod packed;
 pub mod rules;
 
 #[cfg(feature = "arrow")]
