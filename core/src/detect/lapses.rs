@@ -189,7 +189,7 @@ pub(crate) fn lapse_probability(
         priors.customer_cv2[customer.index()],
     );
     let skip_rate = rhythm.pooled_skip_rate(priors);
-    rhythm.lapse(gap, cv2, skip_rate, priors.stop_rate)
+    rhythm.lapse(gap, cv2, skip_rate, priors.stop_chance(rhythm))
 }
 
 /// When the next purchase of a pair last bought on `last` was due.

@@ -35,9 +35,13 @@
 //!
 //! `S(g) = (1 - s) S₁(g) + s (1 - s) S₂(g) + s² S₃(g)`, `Sₖ` the survival of a sum of `k`.
 //!
-//! A pair stops after any purchase with probability `q` (the population's stop rate per
-//! interval, learned by [`RhythmPriors`]). An open gap `g` is a censored interval: a pair still
-//! bought shows it with probability `S(g)`, a stopped pair always does, so
+//! A pair stops at a rate `h` per calendar day, the same for every pair (learned by
+//! [`RhythmPriors`] by EM over every pair's intervals and open gap), so after any purchase it
+//! stops before the next with probability `q = 1 - exp(-h x median interval in days)`: an item
+//! bought weekly has four chances to stop for a monthly item's one, each a quarter as likely
+//! (a rate per purchase made every weekly item look four times as likely to have stopped after
+//! two missed purchases as it was). An open gap `g` is a censored interval: a pair still bought
+//! shows it with probability `S(g)`, a stopped pair always does, so
 //!
 //! `P(stopped | gap g) = q / (q + (1 - q) S(g))`.
 
@@ -148,10 +152,10 @@ impl PairRhythm {
     }
 
     /// P(stopped | an open gap of `gap` clock units) with pooled CV² `cv2`, skip rate
-    /// `skip_rate` and stop rate per interval `stop_rate`.
-    pub fn lapse(&self, gap: f64, cv2: f64, skip_rate: f64, stop_rate: f64) -> f64 {
+    /// `skip_rate` and chance `stop_chance` of stopping within an interval.
+    pub fn lapse(&self, gap: f64, cv2: f64, skip_rate: f64, stop_chance: f64) -> f64 {
         let survival = self.gap_survival(gap, cv2, skip_rate);
-        stop_rate / (stop_rate + (1.0 - stop_rate) * survival)
+        stop_chance / (stop_chance + (1.0 - stop_chance) * survival)
     }
 
     /// Expected purchases over `horizon_days` calendar days if the pair goes on.
@@ -175,15 +179,15 @@ pub struct RhythmPriors {
     /// rate: the beta-binomial prior's `α + β`, from how much more the pairs' skip counts
     /// spread than a shared rate would make them.
     pub skip_prior_weight: f64,
-    /// Stops per interval: pairs whose open gap is beyond any plausible interval, over all
-    /// intervals of the pairs measured.
+    /// Stops per pair and calendar day: see [`RhythmPriors::stop_chance`].
     pub stop_rate: f64,
 }
 
-/// A gap this unlikely under a pair's own rhythm counts as a stop when learning the stop rate.
-const CLEARLY_STOPPED_SURVIVAL: f64 = 1e-4;
-/// The stop rate is kept within these bounds (a population with no stops yet still may stop).
-const STOP_RATE_BOUNDS: (f64, f64) = (0.0005, 0.5);
+/// EM steps at most when learning the stop rate (it settles in a few dozen).
+const STOP_RATE_EM_STEPS: usize = 200;
+/// The stop rate per day is kept within these bounds (a population with no stops yet still
+/// may stop).
+const STOP_RATE_BOUNDS: (f64, f64) = (1e-6, 0.1);
 /// Pairs skipping more than this share of their intervals carry their own skip rate and are
 /// left out of the population's.
 const OCCASIONAL_SKIP_SHARE: f64 = 0.25;
@@ -238,25 +242,59 @@ impl RhythmPriors {
         priors
     }
 
-    /// Stops per interval: pairs whose open gap is beyond any plausible interval under these
-    /// priors, over all intervals of the pairs measured.
+    /// The chance that a pair stops after a purchase, before its next one is due: the stop
+    /// rate per day over the pair's median interval in days. A stop is an event in time, not
+    /// in purchases: an item bought weekly has four purchases in which to stop for a monthly
+    /// item's one, and each is a quarter as likely to be its last.
+    pub fn stop_chance(&self, rhythm: &PairRhythm) -> f64 {
+        stop_chance(self.stop_rate, rhythm)
+    }
+
+    /// The stop rate per day that makes the pairs' open gaps most likely, by EM: every
+    /// completed interval of a pair is time in which it went on (a skipped purchase counts
+    /// twice), and its open gap followed a
+    /// purchase after which it stopped with P(stopped | gap) (the E step); the rate is the
+    /// expected stops over that time (the M step). Counting only the gaps beyond any plausible
+    /// interval as stops would leave out the recent ones and set the rate too low.
     fn learn_stop_rate<'a>(&self, pairs: impl Iterator<Item = MeasuredPair<'a>>) -> f64 {
-        let (mut stops, mut intervals) = (0.0, 0.0);
-        for p in pairs {
-            let r = p.rhythm;
-            let cv2 = r.pooled_cv2(self.product_cv2[p.product], self.customer_cv2[p.customer]);
-            intervals += (r.intervals + r.skips) as f64;
-            if r.gap_survival(p.gap, cv2, r.pooled_skip_rate(self)) < CLEARLY_STOPPED_SURVIVAL {
-                stops += 1.0;
+        let mut exposure = 0.0;
+        let pairs: Vec<(f64, f64)> = pairs
+            .map(|p| {
+                let r = p.rhythm;
+                exposure += (r.intervals + 2 * r.skips + 1) as f64 * r.median_days;
+                let cv2 = r.pooled_cv2(self.product_cv2[p.product], self.customer_cv2[p.customer]);
+                (
+                    r.median_days,
+                    r.gap_survival(p.gap, cv2, r.pooled_skip_rate(self)),
+                )
+            })
+            .collect();
+        if pairs.is_empty() {
+            return STOP_RATE_BOUNDS.0;
+        }
+        let mut rate = STOP_RATE_BOUNDS.0;
+        for _ in 0..STOP_RATE_EM_STEPS {
+            let stops: f64 = pairs
+                .iter()
+                .map(|&(mean, survival)| {
+                    let q = 1.0 - (-rate * mean).exp();
+                    q / (q + (1.0 - q) * survival)
+                })
+                .sum();
+            let next = (stops / exposure).clamp(STOP_RATE_BOUNDS.0, STOP_RATE_BOUNDS.1);
+            let settled = (next - rate).abs() < 1e-9;
+            rate = next;
+            if settled {
+                break;
             }
         }
-        let stop_rate = if intervals > 0.0 {
-            stops / (intervals + stops)
-        } else {
-            STOP_RATE_BOUNDS.0
-        };
-        stop_rate.clamp(STOP_RATE_BOUNDS.0, STOP_RATE_BOUNDS.1)
+        rate
     }
+}
+
+/// `1 - exp(-rate x median interval in days)`: a pair's chance to stop within one interval.
+fn stop_chance(rate: f64, rhythm: &PairRhythm) -> f64 {
+    1.0 - (-rate * rhythm.median_days).exp()
 }
 
 /// The prior weight is kept within these bounds: never less than [`PRIOR_INTERVALS`], and at
@@ -417,7 +455,7 @@ mod tests {
     }
 
     #[test]
-    fn the_stop_rate_counts_pairs_far_beyond_their_rhythm() {
+    fn the_stop_rate_is_the_expected_stops_over_the_time_watched() {
         let r = rhythm_of(&[0, 10, 20, 30, 40]);
         let pairs = [(0.0, 0), (5.0, 1), (200.0, 0), (300.0, 1)];
         let measured = || {
@@ -429,9 +467,29 @@ mod tests {
             })
         };
         let priors = RhythmPriors::learn(measured(), 1, 2);
-        // Two stops over 4 pairs x 4 intervals.
-        assert!((priors.stop_rate - 2.0 / 18.0).abs() < 1e-12);
+        // Four pairs watched for four intervals and their open gap, 10 days each: 200 days.
+        // The two far gaps are stops for certain, the two short ones each as likely as any
+        // pair's stop within an interval; at the fixed point those expected stops are the
+        // rate times the time.
+        let q = priors.stop_chance(&r);
+        let expected_stops = 2.0 + 2.0 * q / (q + (1.0 - q) * r.gap_survival(2.5, MIN_CV2, 0.0));
+        assert!(
+            (priors.stop_rate * 200.0 - expected_stops).abs() < 0.02,
+            "{priors:?}"
+        );
+        assert!(priors.stop_rate > 2.0 / 200.0 && priors.stop_rate < 2.5 / 200.0);
         assert_eq!(priors.skip_rate, SKIP_RATE_BOUNDS.0, "no skips seen");
         assert_eq!(priors.product_cv2, vec![0.0]);
+    }
+
+    #[test]
+    fn a_pair_bought_four_times_as_often_is_a_quarter_as_likely_to_stop_per_purchase() {
+        let priors = RhythmPriors {
+            stop_rate: 0.001,
+            ..RhythmPriors::learn(std::iter::empty(), 0, 0)
+        };
+        let weekly = priors.stop_chance(&rhythm_of(&[0, 7, 14, 21]));
+        let monthly = priors.stop_chance(&rhythm_of(&[0, 28, 56, 84]));
+        assert!((monthly / weekly - 4.0).abs() < 0.05, "{weekly} {monthly}");
     }
 }
