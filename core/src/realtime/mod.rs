@@ -7,6 +7,7 @@
 //! each rule lives once, in [`crate::detect`], and the feed only decides when to apply it.
 
 pub mod feed;
+mod pair_reader;
 pub mod timer_queue;
 
 pub use feed::{Feed, FeedOptions, SignalKey, Step};

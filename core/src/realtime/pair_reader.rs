@@ -1,0 +1,290 @@
+//! Reading one pair's history incrementally: what its new lines changed, and its measure from
+//! its last days only.
+//!
+//! Owns: [`Cursor`], how far a pair's visible lines were read (the start of its last line day,
+//! the purchase days before it), [`Cursor::read`], which re-reads only from that last day on,
+//! and [`measure_recent`], the pair's [`PairMeasure`] from its last
+//! `RECENT_INTERVALS + 1` purchase days. Lines of a pair are only ever inserted (a merge rebuilds
+//! the feed), so a day before the cursor's last one that is still where it was is unchanged:
+//! an order costs the lines of its own days, not the pair's history. The rules (what a purchase
+//! day is, the rhythm, the seasonal pause) stay in the state and the detectors; the tests here
+//! check the result equals [`measure_pair`] on the whole history.
+
+use crate::day::Day;
+use crate::detect::lapses::{
+    orders_between, seasonal_until, PairMeasure, MIN_PURCHASES, PAUSE_WINDOW_DAYS,
+};
+use crate::models::pair_rhythm::{PairRhythm, RECENT_INTERVALS};
+use crate::state::{line_days, Purchase};
+use smallvec::SmallVec;
+
+/// Purchase days of the pair's rhythm: its last ones.
+const RECENT: usize = RECENT_INTERVALS + 1;
+
+/// How far a pair's visible lines were read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Cursor {
+    /// Visible lines read.
+    pub lines: u32,
+    /// Lines before the last line day (a re-read starts there: that day may get more lines).
+    tail_start: u32,
+    /// Purchase days before the last line day.
+    purchases_before: u32,
+    /// The last line day, and whether it is a purchase day.
+    tail_day: Day,
+    tail_purchase: bool,
+}
+
+/// What a re-read found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Read {
+    /// Only the last day and later ones changed: the purchase day that stopped being one (the
+    /// last day, netted out by a return) and the new purchase days, ascending.
+    Appended {
+        removed: Option<Day>,
+        added: SmallVec<[Day; 4]>,
+    },
+    /// A line was inserted before the last day read: the pair's days are read anew.
+    Rewritten,
+}
+
+impl Default for Cursor {
+    fn default() -> Self {
+        Cursor {
+            lines: 0,
+            tail_start: 0,
+            purchases_before: 0,
+            tail_day: Day(i32::MIN),
+            tail_purchase: false,
+        }
+    }
+}
+
+impl Cursor {
+    /// Purchase days read.
+    pub fn purchases(&self) -> u32 {
+        self.purchases_before + u32::from(self.tail_purchase)
+    }
+
+    /// Moves the cursor to the pair's `visible` lines (those up to the day read, never fewer
+    /// than before) and says what changed.
+    pub fn read(&mut self, visible: &[Purchase]) -> Read {
+        let start = self.tail_start as usize;
+        let kept = self.lines == 0
+            || (visible.len() >= self.lines as usize && visible[start].day == self.tail_day);
+        if !kept {
+            // Lines are only inserted, sorted by day: one before the last day shifted it.
+            *self = Cursor::from_lines(visible);
+            return Read::Rewritten;
+        }
+        let (mut removed, mut added) = (None, SmallVec::new());
+        let (mut at, mut before) = (start, self.purchases_before);
+        let mut days = line_days(&visible[start..]).peekable();
+        while let Some(d) = days.next() {
+            let was = self.lines > 0 && d.day == self.tail_day && self.tail_purchase;
+            if was && !d.purchase {
+                removed = Some(d.day);
+            } else if d.purchase && !was {
+                added.push(d.day);
+            }
+            if days.peek().is_none() {
+                self.tail_day = d.day;
+                self.tail_purchase = d.purchase;
+                break;
+            }
+            at += d.lines;
+            before += u32::from(d.purchase);
+        }
+        self.tail_start = at as u32;
+        self.purchases_before = before;
+        self.lines = visible.len() as u32;
+        Read::Appended { removed, added }
+    }
+
+    /// The cursor of a pair read in full.
+    fn from_lines(visible: &[Purchase]) -> Cursor {
+        let mut cursor = Cursor::default();
+        cursor.read(visible);
+        cursor
+    }
+}
+
+/// Measures a pair from its `visible` lines (those up to `as_of`) with `purchases` purchase days
+/// (as its cursor counted), on the customer's order days `orders`: [`measure_pair`] reading
+/// only the pair's last `RECENT_INTERVALS + 1` purchase days, its first, and its first after a
+/// year before the last.
+///
+/// [`measure_pair`]: crate::detect::lapses::measure_pair
+pub(super) fn measure_recent(
+    visible: &[Purchase],
+    purchases: u32,
+    orders: &[Day],
+    as_of: Day,
+) -> Option<PairMeasure> {
+    if (purchases as usize) < MIN_PURCHASES {
+        return None;
+    }
+    let mut days: SmallVec<[Day; RECENT]> = SmallVec::new();
+    let mut nets: SmallVec<[f64; RECENT]> = SmallVec::new();
+    for d in line_days(visible).rev().filter(|d| d.purchase).take(RECENT) {
+        days.push(d.day);
+        nets.push(d.net);
+    }
+    days.reverse();
+    nets.reverse();
+    // The rhythm reads only the last RECENT days; the count is the pair's.
+    let mut rhythm = PairRhythm::from_days(&days, &nets, |a, b| orders_between(orders, a, b))?;
+    rhythm.purchases = purchases as usize;
+    let last = days[days.len() - 1];
+    let first = first_purchase(visible)?;
+    let year_before = visible.partition_point(|p| p.day <= last - 365);
+    let first_after = first_purchase(&visible[year_before..])?;
+    let window_start = as_of - PAUSE_WINDOW_DAYS;
+    let recent_purchases = line_days(visible)
+        .rev()
+        .filter(|d| d.purchase)
+        .take_while(|d| d.day > window_start)
+        .count();
+    Some(PairMeasure {
+        rhythm,
+        last,
+        gap_orders: orders_between(orders, last, as_of) as u32,
+        seasonal_until: seasonal_until(first, first_after, last, as_of),
+        recent_purchases: recent_purchases as u32,
+    })
+}
+
+/// The first purchase day of whole days of lines.
+fn first_purchase(lines: &[Purchase]) -> Option<Day> {
+    line_days(lines).find(|d| d.purchase).map(|d| d.day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::lapses::measure_pair;
+    use crate::ids::ProductId;
+    use crate::state::PairHistory;
+    use proptest::prelude::*;
+
+    fn line(day: i32, quantity: f32, net: f32) -> Purchase {
+        Purchase {
+            day: Day(day),
+            quantity,
+            net,
+            list: None,
+        }
+    }
+
+    /// Lines on days 0..days, a few per day, some of them returns.
+    fn lines() -> impl Strategy<Value = Vec<Purchase>> {
+        prop::collection::vec((0..900i32, -2i8..6, 1u8..50), 0..80).prop_map(|raw| {
+            raw.into_iter()
+                .map(|(day, q, net)| line(day, f32::from(q), f32::from(net) * f32::from(q)))
+                .collect()
+        })
+    }
+
+    fn history_of(lines: &[Purchase]) -> PairHistory {
+        let mut h = PairHistory::new(ProductId(0));
+        for l in lines {
+            h.insert(*l);
+        }
+        h
+    }
+
+    fn check_measure(h: &PairHistory, as_of: Day, cursor: &Cursor) {
+        let (days, nets): (Vec<Day>, Vec<f64>) = h.purchases_until(as_of).unzip();
+        let visible = h.until(as_of);
+        assert_eq!(cursor.lines as usize, visible.len());
+        assert_eq!(cursor.purchases() as usize, days.len());
+        let mut orders = days.clone();
+        orders.extend(days.iter().map(|d| *d + 3));
+        orders.sort_unstable();
+        orders.dedup();
+        let full = measure_pair(&days, &nets, &orders, as_of);
+        let recent = measure_recent(visible, cursor.purchases(), &orders, as_of);
+        match (full, recent) {
+            (None, None) => {}
+            (Some(f), Some(r)) => {
+                assert_eq!(f.rhythm, r.rhythm);
+                assert_eq!(f.last, r.last);
+                assert_eq!(f.gap_orders, r.gap_orders);
+                assert_eq!(f.seasonal_until, r.seasonal_until);
+                assert_eq!(f.recent_purchases, r.recent_purchases);
+            }
+            (f, r) => panic!("full {f:?}, recent {r:?}"),
+        }
+    }
+
+    proptest! {
+        /// Lines arriving in batches, each read from the cursor: the cursor counts the pair's
+        /// purchase days, reports exactly the days that came and went, and the measure from
+        /// the last days equals the measure from the whole history.
+        #[test]
+        fn incremental_reads_equal_full_reads(all in lines(), cuts in prop::collection::vec(0..900i32, 1..6)) {
+            let mut cuts = cuts;
+            cuts.sort_unstable();
+            cuts.push(1000);
+            let mut h = PairHistory::new(ProductId(0));
+            let mut cursor = Cursor::default();
+            let mut counted: Vec<Day> = Vec::new();
+            let mut rewritten = false;
+            for (i, as_of) in cuts.iter().map(|c| Day(*c)).enumerate() {
+                // Batch i: its lines arrive, some dated in the past.
+                for l in all.iter().skip(i).step_by(cuts.len()) {
+                    h.insert(*l);
+                }
+                match cursor.read(h.until(as_of)) {
+                    Read::Appended { removed, added } => {
+                        if let Some(d) = removed {
+                            prop_assert_eq!(counted.pop(), Some(d));
+                        }
+                        prop_assert!(added.iter().all(|d| counted.last().is_none_or(|l| d > l)));
+                        counted.extend(added);
+                    }
+                    Read::Rewritten => {
+                        rewritten = true;
+                        counted = h.purchase_days_until(as_of).collect();
+                    }
+                }
+                let days: Vec<Day> = h.purchase_days_until(as_of).collect();
+                prop_assert_eq!(&counted, &days, "rewritten before: {}", rewritten);
+                check_measure(&h, as_of, &cursor);
+            }
+        }
+    }
+
+    #[test]
+    fn a_return_on_the_last_day_removes_it_and_a_line_in_the_past_rewrites() {
+        let mut lines = vec![line(0, 1.0, 5.0), line(10, 1.0, 5.0), line(20, 2.0, 9.0)];
+        let mut h = history_of(&lines);
+        let mut cursor = Cursor::default();
+        let read = cursor.read(h.until(Day(30)));
+        assert!(matches!(read, Read::Appended { removed: None, ref added } if added.len() == 3));
+        lines.push(line(20, -2.0, -9.0));
+        h = history_of(&lines);
+        let read = cursor.read(h.until(Day(30)));
+        assert_eq!(
+            read,
+            Read::Appended {
+                removed: Some(Day(20)),
+                added: SmallVec::new()
+            }
+        );
+        assert_eq!(cursor.purchases(), 2);
+        h.insert(line(5, 1.0, 1.0));
+        assert_eq!(cursor.read(h.until(Day(30))), Read::Rewritten);
+        assert_eq!(cursor.purchases(), 3);
+        h.insert(line(40, 1.0, 1.0));
+        let read = cursor.read(h.until(Day(40)));
+        assert_eq!(
+            read,
+            Read::Appended {
+                removed: None,
+                added: SmallVec::from_slice(&[Day(40)])
+            }
+        );
+        check_measure(&h, Day(40), &cursor);
+    }
+}
