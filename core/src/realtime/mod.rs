@@ -8,6 +8,7 @@
 
 pub mod feed;
 mod pair_reader;
+mod recent_rhythm;
 pub mod timer_queue;
 
 pub use feed::{Feed, FeedOptions, SignalKey, Step};

@@ -10,16 +10,11 @@
 //! day is, the rhythm, the seasonal pause) stay in the state and the detectors; the tests here
 //! check the result equals [`measure_pair`] on the whole history.
 
+use super::recent_rhythm::{recent_rhythm, RECENT};
 use crate::day::Day;
-use crate::detect::lapses::{
-    orders_between, seasonal_until, PairMeasure, MIN_PURCHASES, PAUSE_WINDOW_DAYS,
-};
-use crate::models::pair_rhythm::{PairRhythm, RECENT_INTERVALS};
+use crate::detect::lapses::{seasonal_until, PairMeasure, MIN_PURCHASES, PAUSE_WINDOW_DAYS};
 use crate::state::{line_days, Purchase};
 use smallvec::SmallVec;
-
-/// Purchase days of the pair's rhythm: its last ones.
-const RECENT: usize = RECENT_INTERVALS + 1;
 
 /// How far a pair's visible lines were read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,7 +107,7 @@ impl Cursor {
 /// Measures a pair from its `visible` lines (those up to `as_of`) with `purchases` purchase days
 /// (as its cursor counted), on the customer's order days `orders`: [`measure_pair`] reading
 /// only the pair's last `RECENT_INTERVALS + 1` purchase days, its first, and its first after a
-/// year before the last.
+/// year before the last. Allocates nothing.
 ///
 /// [`measure_pair`]: crate::detect::lapses::measure_pair
 pub(super) fn measure_recent(
@@ -124,34 +119,49 @@ pub(super) fn measure_recent(
     if (purchases as usize) < MIN_PURCHASES {
         return None;
     }
-    let mut days: SmallVec<[Day; RECENT]> = SmallVec::new();
-    let mut nets: SmallVec<[f64; RECENT]> = SmallVec::new();
+    let (mut days, mut nets) = ([Day(0); RECENT], [0.0; RECENT]);
+    let mut n = 0;
     for d in line_days(visible).rev().filter(|d| d.purchase).take(RECENT) {
-        days.push(d.day);
-        nets.push(d.net);
+        days[RECENT - 1 - n] = d.day;
+        nets[RECENT - 1 - n] = d.net;
+        n += 1;
     }
-    days.reverse();
-    nets.reverse();
-    // The rhythm reads only the last RECENT days; the count is the pair's.
-    let mut rhythm = PairRhythm::from_days(&days, &nets, |a, b| orders_between(orders, a, b))?;
-    rhythm.purchases = purchases as usize;
-    let last = days[days.len() - 1];
+    let (days, nets) = (&days[RECENT - n..], &nets[RECENT - n..]);
+    // The order clock, as `orders_between` counts it: order days up to each purchase day.
+    let mut position = [0usize; RECENT];
+    for (p, d) in position.iter_mut().zip(days) {
+        *p = orders.partition_point(|o| o <= d);
+    }
+    let mut clock = [0.0; RECENT];
+    for i in 1..n {
+        clock[i - 1] = (position[i] - position[i - 1]) as f64;
+    }
+    let rhythm = recent_rhythm(days, nets, &clock[..n - 1], purchases as usize)?;
+    let last = days[n - 1];
     let first = first_purchase(visible)?;
     let year_before = visible.partition_point(|p| p.day <= last - 365);
     let first_after = first_purchase(&visible[year_before..])?;
-    let window_start = as_of - PAUSE_WINDOW_DAYS;
-    let recent_purchases = line_days(visible)
-        .rev()
-        .filter(|d| d.purchase)
-        .take_while(|d| d.day > window_start)
-        .count();
     Some(PairMeasure {
         rhythm,
         last,
-        gap_orders: orders_between(orders, last, as_of) as u32,
+        gap_orders: (orders.partition_point(|o| *o <= as_of) - position[n - 1]) as u32,
         seasonal_until: seasonal_until(first, first_after, last, as_of),
-        recent_purchases: recent_purchases as u32,
+        recent_purchases: recent_purchases(visible, days, as_of),
     })
+}
+
+/// Purchase days within the pause window before `as_of`, from the pair's `recent` ones when
+/// the window starts among them.
+fn recent_purchases(visible: &[Purchase], recent: &[Day], as_of: Day) -> u32 {
+    let window_start = as_of - PAUSE_WINDOW_DAYS;
+    if recent.len() < RECENT || recent[0] <= window_start {
+        return recent.iter().filter(|d| **d > window_start).count() as u32;
+    }
+    line_days(visible)
+        .rev()
+        .filter(|d| d.purchase)
+        .take_while(|d| d.day > window_start)
+        .count() as u32
 }
 
 /// The first purchase day of whole days of lines.
