@@ -130,6 +130,8 @@ struct PairFeed {
     cursor: Cursor,
     /// Its lines, visible or not, when last read: equal and all visible, nothing changed.
     seen: u32,
+    /// Where its lines of the year before its last purchase began when last measured.
+    year_mark: u32,
     /// Whether its days are counted among the product's regular pairs' days.
     regular_counted: bool,
     /// Whether the customer is in the product's list of regular buyers.
@@ -143,6 +145,7 @@ impl PairFeed {
             product,
             cursor: Cursor::default(),
             seen: 0,
+            year_mark: 0,
             regular_counted: false,
             indexed: false,
             watch: None,
@@ -535,7 +538,8 @@ impl Feed {
         as_of: Day,
     ) {
         let visible = history.until(as_of);
-        let measured = measure_recent(visible, pair.cursor.purchases(), orders, as_of);
+        let purchases = pair.cursor.purchases();
+        let measured = measure_recent(visible, purchases, orders, as_of, &mut pair.year_mark);
         self.count_pair_days(pair, read, visible, measured.is_some());
         let product = &mut self.products[history.product.index()];
         let Some(m) = measured else {

@@ -107,7 +107,9 @@ impl Cursor {
 /// Measures a pair from its `visible` lines (those up to `as_of`) with `purchases` purchase days
 /// (as its cursor counted), on the customer's order days `orders`: [`measure_pair`] reading
 /// only the pair's last `RECENT_INTERVALS + 1` purchase days, its first, and its first after a
-/// year before the last. Allocates nothing.
+/// year before the last. Allocates nothing. `year_mark` is where the lines of the year before
+/// the last purchase began at the previous measure (any index is correct, a close one is cheap):
+/// it moves on to the current one.
 ///
 /// [`measure_pair`]: crate::detect::lapses::measure_pair
 pub(super) fn measure_recent(
@@ -115,6 +117,7 @@ pub(super) fn measure_recent(
     purchases: u32,
     orders: &[Day],
     as_of: Day,
+    year_mark: &mut u32,
 ) -> Option<PairMeasure> {
     if (purchases as usize) < MIN_PURCHASES {
         return None;
@@ -127,10 +130,14 @@ pub(super) fn measure_recent(
         n += 1;
     }
     let (days, nets) = (&days[RECENT - n..], &nets[RECENT - n..]);
-    // The order clock, as `orders_between` counts it: order days up to each purchase day.
+    // The order clock, as `orders_between` counts it: order days up to each purchase day,
+    // searched back from the end (the pair's last days are the customer's last orders).
     let mut position = [0usize; RECENT];
-    for (p, d) in position.iter_mut().zip(days) {
-        *p = orders.partition_point(|o| o <= d);
+    let orders_to_date = position_before(orders, orders.len(), as_of);
+    let mut end = orders_to_date;
+    for i in (0..n).rev() {
+        position[i] = position_before(orders, end, days[i]);
+        end = position[i];
     }
     let mut clock = [0.0; RECENT];
     for i in 1..n {
@@ -139,15 +146,44 @@ pub(super) fn measure_recent(
     let rhythm = recent_rhythm(days, nets, &clock[..n - 1], purchases as usize)?;
     let last = days[n - 1];
     let first = first_purchase(visible)?;
-    let year_before = visible.partition_point(|p| p.day <= last - 365);
-    let first_after = first_purchase(&visible[year_before..])?;
+    *year_mark = lines_until(visible, *year_mark as usize, last - 365) as u32;
+    let first_after = first_purchase(&visible[*year_mark as usize..])?;
     Some(PairMeasure {
         rhythm,
         last,
-        gap_orders: (orders.partition_point(|o| *o <= as_of) - position[n - 1]) as u32,
+        gap_orders: (orders_to_date - position[n - 1]) as u32,
         seasonal_until: seasonal_until(first, first_after, last, as_of),
         recent_purchases: recent_purchases(visible, days, as_of),
     })
+}
+
+/// The days of `orders` on or before `day`, all of them before index `end`: a search back from
+/// `end` by doubling steps, so a day among the last few orders costs a step or two.
+fn position_before(orders: &[Day], end: usize, day: Day) -> usize {
+    let (mut hi, mut step) = (end, 1);
+    while hi >= step && orders[hi - step] > day {
+        hi -= step;
+        step *= 2;
+    }
+    let lo = hi.saturating_sub(step);
+    lo + orders[lo..hi].partition_point(|o| *o <= day)
+}
+
+/// The lines on or before `day` (a partition point), walking on from `hint` when it is not
+/// past the answer and close to it; else a binary search.
+fn lines_until(lines: &[Purchase], hint: usize, day: Day) -> usize {
+    const WALK: usize = 16;
+    let valid = hint <= lines.len() && (hint == 0 || lines[hint - 1].day <= day);
+    if valid && hint > 0 {
+        let stop = (hint + WALK).min(lines.len());
+        if let Some(at) = lines[hint..stop].iter().position(|p| p.day > day) {
+            return hint + at;
+        }
+        if stop == lines.len() {
+            return stop;
+        }
+    }
+    lines.partition_point(|p| p.day <= day)
 }
 
 /// Purchase days within the pause window before `as_of`, from the pair's `recent` ones when
@@ -213,7 +249,15 @@ mod tests {
         orders.sort_unstable();
         orders.dedup();
         let full = measure_pair(&days, &nets, &orders, as_of);
-        let recent = measure_recent(visible, cursor.purchases(), &orders, as_of);
+        let mut mark = 0;
+        let recent = measure_recent(visible, cursor.purchases(), &orders, as_of, &mut mark);
+        // A mark left by an earlier measure gives the same.
+        let mut stale = visible.len() as u32 / 3;
+        let again = measure_recent(visible, cursor.purchases(), &orders, as_of, &mut stale);
+        assert_eq!(format!("{recent:?}"), format!("{again:?}"));
+        if recent.is_some() {
+            assert_eq!(mark, stale);
+        }
         match (full, recent) {
             (None, None) => {}
             (Some(f), Some(r)) => {
@@ -261,6 +305,21 @@ mod tests {
                 let days: Vec<Day> = h.purchase_days_until(as_of).collect();
                 prop_assert_eq!(&counted, &days, "rewritten before: {}", rewritten);
                 check_measure(&h, as_of, &cursor);
+            }
+        }
+    }
+
+    #[test]
+    fn searches_from_a_hint_equal_the_partition_point() {
+        let orders: Vec<Day> = (0..40).map(|i| Day(i * 3)).collect();
+        let lines: Vec<Purchase> = orders.iter().map(|d| line(d.0, 1.0, 1.0)).collect();
+        for day in -2..125 {
+            let want = orders.partition_point(|o| o.0 <= day);
+            for end in want..=orders.len() {
+                assert_eq!(position_before(&orders, end, Day(day)), want);
+            }
+            for hint in 0..=lines.len() {
+                assert_eq!(lines_until(&lines, hint, Day(day)), want);
             }
         }
     }
