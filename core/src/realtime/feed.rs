@@ -42,7 +42,8 @@
 //! kinds differ only by the staleness of the priors and of the explained customers, measured
 //! in the same test.
 
-use super::pair_reader::{measure_recent, Cursor, Read};
+use super::day_counts::DayCounts;
+use super::pair_reader::{lines_until, measure_recent, Cursor, Read};
 use super::timer_queue::TimerQueue;
 use crate::config::Config;
 use crate::day::Day;
@@ -181,9 +182,9 @@ struct CustomerFeed {
 #[derive(Clone, Debug, Default)]
 struct ProductFeed {
     /// Pairs with a purchase, per day (restarts).
-    all_days: BTreeMap<Day, u32>,
+    all_days: DayCounts,
     /// Regular pairs with a purchase, per day (the pause window).
-    regular_days: BTreeMap<Day, u32>,
+    regular_days: DayCounts,
     /// Regular pairs' expected purchases over the pause window, fixed point.
     expected: i64,
     paused: bool,
@@ -233,16 +234,9 @@ pub struct Step {
     pub cleared: Vec<SignalKey>,
 }
 
-fn count_days(map: &mut BTreeMap<Day, u32>, days: impl IntoIterator<Item = Day>, add: bool) {
+fn count_days(counts: &mut DayCounts, days: impl IntoIterator<Item = Day>, add: bool) {
     for d in days {
-        if add {
-            *map.entry(d).or_insert(0) += 1;
-        } else if let Some(n) = map.get_mut(&d) {
-            *n -= 1;
-            if *n == 0 {
-                map.remove(&d);
-            }
-        }
+        counts.count(d, add);
     }
 }
 
@@ -449,7 +443,7 @@ impl Feed {
             if all.len() == seen as usize && pair.cursor.lines == seen {
                 continue; // no new line, none waiting for its day
             }
-            let visible = history.until(as_of);
+            let visible = &all[..lines_until(all, pair.cursor.lines as usize, as_of)];
             if let Some(line) = all.get(visible.len()) {
                 future = Some(future.map_or(line.day, |f: Day| f.min(line.day)));
             }
@@ -537,7 +531,8 @@ impl Feed {
         orders: &[Day],
         as_of: Day,
     ) {
-        let visible = history.until(as_of);
+        let all = history.lines();
+        let visible = &all[..lines_until(all, pair.cursor.lines as usize, as_of)];
         let purchases = pair.cursor.purchases();
         let measured = measure_recent(visible, purchases, orders, as_of, &mut pair.year_mark);
         self.count_pair_days(pair, read, visible, measured.is_some());
@@ -671,21 +666,12 @@ impl Feed {
     fn update_product_flags(&mut self, as_of: Day) -> Vec<usize> {
         let mut changed = Vec::new();
         for (i, p) in self.products.iter_mut().enumerate() {
-            let observed: u32 = p
-                .regular_days
-                .range(as_of - PAUSE_WINDOW_DAYS + 1..=as_of)
-                .map(|(_, n)| *n)
-                .sum();
+            let observed = p.regular_days.sum(as_of - PAUSE_WINDOW_DAYS + 1, as_of);
             let paused = is_paused(f64::from(observed), p.expected as f64 / FIXED);
             let mut restart = p.restart;
             if p.days_changed {
                 p.days_changed = false;
-                let days: Vec<Day> = p.all_days.range(..=as_of).map(|(d, _)| *d).collect();
-                restart = days
-                    .windows(2)
-                    .rev()
-                    .find(|w| w[1] - w[0] >= PAUSE_WINDOW_DAYS)
-                    .map(|w| w[1]);
+                restart = p.all_days.latest_restart(as_of, PAUSE_WINDOW_DAYS);
             }
             if paused != p.paused || restart != p.restart {
                 p.paused = paused;

@@ -170,8 +170,9 @@ fn position_before(orders: &[Day], end: usize, day: Day) -> usize {
 }
 
 /// The lines on or before `day` (a partition point), walking on from `hint` when it is not
-/// past the answer and close to it; else a binary search.
-fn lines_until(lines: &[Purchase], hint: usize, day: Day) -> usize {
+/// past the answer and close to it; else a binary search. Lines are only inserted, so the
+/// lines visible at an earlier day are a good hint.
+pub(super) fn lines_until(lines: &[Purchase], hint: usize, day: Day) -> usize {
     const WALK: usize = 16;
     let valid = hint <= lines.len() && (hint == 0 || lines[hint - 1].day <= day);
     if valid && hint > 0 {
