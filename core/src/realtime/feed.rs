@@ -533,8 +533,11 @@ impl Feed {
     ) {
         let all = history.lines();
         let visible = &all[..lines_until(all, pair.cursor.lines as usize, as_of)];
-        let purchases = pair.cursor.purchases();
-        let measured = measure_recent(visible, purchases, orders, as_of, &mut pair.year_mark);
+        let read_days = (
+            pair.cursor.purchases(),
+            pair.cursor.first().unwrap_or(Day(i32::MAX)),
+        );
+        let measured = measure_recent(visible, read_days, orders, as_of, &mut pair.year_mark);
         self.count_pair_days(pair, read, visible, measured.is_some());
         let product = &mut self.products[history.product.index()];
         let Some(m) = measured else {

@@ -28,6 +28,8 @@ pub(super) struct Cursor {
     /// The last line day, and whether it is a purchase day.
     tail_day: Day,
     tail_purchase: bool,
+    /// The first purchase day read (kept: the pair's first lines are seldom in cache).
+    first: Option<Day>,
 }
 
 /// What a re-read found.
@@ -51,11 +53,17 @@ impl Default for Cursor {
             purchases_before: 0,
             tail_day: Day(i32::MIN),
             tail_purchase: false,
+            first: None,
         }
     }
 }
 
 impl Cursor {
+    /// The first purchase day read.
+    pub fn first(&self) -> Option<Day> {
+        self.first
+    }
+
     /// Purchase days read.
     pub fn purchases(&self) -> u32 {
         self.purchases_before + u32::from(self.tail_purchase)
@@ -93,6 +101,10 @@ impl Cursor {
         self.tail_start = at as u32;
         self.purchases_before = before;
         self.lines = visible.len() as u32;
+        if self.first.is_none() || self.first == removed {
+            // No purchase before the netted-out day: the first is now the first added.
+            self.first = added.first().copied();
+        }
         Read::Appended { removed, added }
     }
 
@@ -104,17 +116,17 @@ impl Cursor {
     }
 }
 
-/// Measures a pair from its `visible` lines (those up to `as_of`) with `purchases` purchase days
-/// (as its cursor counted), on the customer's order days `orders`: [`measure_pair`] reading
-/// only the pair's last `RECENT_INTERVALS + 1` purchase days, its first, and its first after a
-/// year before the last. Allocates nothing. `year_mark` is where the lines of the year before
+/// Measures a pair from its `visible` lines (those up to `as_of`) with `purchases` purchase
+/// days, the first on `first` (as its cursor read them), on the customer's order days `orders`:
+/// [`measure_pair`] reading only the pair's last `RECENT_INTERVALS + 1` purchase days and, for
+/// a pair older than a year, its first purchase after a year before the last. Allocates nothing. `year_mark` is where the lines of the year before
 /// the last purchase began at the previous measure (any index is correct, a close one is cheap):
 /// it moves on to the current one.
 ///
 /// [`measure_pair`]: crate::detect::lapses::measure_pair
 pub(super) fn measure_recent(
     visible: &[Purchase],
-    purchases: u32,
+    (purchases, first): (u32, Day),
     orders: &[Day],
     as_of: Day,
     year_mark: &mut u32,
@@ -145,9 +157,13 @@ pub(super) fn measure_recent(
     }
     let rhythm = recent_rhythm(days, nets, &clock[..n - 1], purchases as usize)?;
     let last = days[n - 1];
-    let first = first_purchase(visible)?;
-    *year_mark = lines_until(visible, *year_mark as usize, last - 365) as u32;
-    let first_after = first_purchase(&visible[*year_mark as usize..])?;
+    // Only a pair bought before the year before its last purchase can be seasonal.
+    let first_after = if first < last - 365 {
+        *year_mark = lines_until(visible, *year_mark as usize, last - 365) as u32;
+        first_purchase(&visible[*year_mark as usize..])?
+    } else {
+        last
+    };
     Some(PairMeasure {
         rhythm,
         last,
@@ -251,12 +267,15 @@ mod tests {
         orders.dedup();
         let full = measure_pair(&days, &nets, &orders, as_of);
         let mut mark = 0;
-        let recent = measure_recent(visible, cursor.purchases(), &orders, as_of, &mut mark);
+        let first = days.first().copied().unwrap_or(Day(i32::MAX));
+        assert_eq!(cursor.first(), days.first().copied());
+        let read = (cursor.purchases(), first);
+        let recent = measure_recent(visible, read, &orders, as_of, &mut mark);
         // A mark left by an earlier measure gives the same.
         let mut stale = visible.len() as u32 / 3;
-        let again = measure_recent(visible, cursor.purchases(), &orders, as_of, &mut stale);
+        let again = measure_recent(visible, read, &orders, as_of, &mut stale);
         assert_eq!(format!("{recent:?}"), format!("{again:?}"));
-        if recent.is_some() {
+        if recent.as_ref().is_some_and(|r| first < r.last - 365) {
             assert_eq!(mark, stale);
         }
         match (full, recent) {
