@@ -156,15 +156,8 @@ pub(crate) fn measure_pair(
     }
     let rhythm = PairRhythm::from_days(days, nets, |a, b| orders_between(orders, a, b))?;
     let last = days[days.len() - 1];
-    let (quiet_from, quiet_to) = (last - 365, as_of - 365);
-    // Seasonal while no purchase falls in (last - 365, as_of - 365]: that ends the day the
-    // window reaches the first purchase after last - 365 (there is one: `last` itself).
-    let seasonal_pause =
-        days[0] < quiet_from && !days.iter().any(|d| *d > quiet_from && *d <= quiet_to);
-    let seasonal_until = seasonal_pause.then(|| {
-        let first_after = days[days.partition_point(|d| *d <= quiet_from)];
-        first_after + 365
-    });
+    let first_after = days[days.partition_point(|d| *d <= last - 365)];
+    let seasonal_until = seasonal_until(days[0], first_after, last, as_of);
     let window_start = as_of - PAUSE_WINDOW_DAYS;
     let recent_purchases = days.iter().rev().take_while(|d| **d > window_start).count();
     Some(PairMeasure {
@@ -174,6 +167,14 @@ pub(crate) fn measure_pair(
         seasonal_until,
         recent_purchases: recent_purchases as u32,
     })
+}
+
+/// While a pair first bought on `first` and last on `last` keeps last year's silence: the first
+/// day it no longer does. `first_after` is its first purchase after `last - 365` (there is one:
+/// `last` itself). Seasonal while no purchase falls in `(last - 365, as_of - 365]`, which ends
+/// the day that window reaches `first_after`.
+pub(crate) fn seasonal_until(first: Day, first_after: Day, last: Day, as_of: Day) -> Option<Day> {
+    (first < last - 365 && first_after > as_of - 365).then_some(first_after + 365)
 }
 
 /// P(stopped) of a pair with `rhythm` after an open gap of `gap` orders, under `priors`.

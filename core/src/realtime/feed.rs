@@ -16,8 +16,9 @@
 //! once per order of its customer. What the calendar alone changes is kept apart:
 //!
 //! - customers that received lines since the last advance (the state's dirty record) are
-//!   re-read: every pair of theirs is measured again (an arriving order resets the item's gap and
-//!   cancels any pending lapse);
+//!   re-read: a pair whose lines changed is read from its last day on and measured again from
+//!   its last purchase days ([`super::pair_reader`]; an arriving order resets the item's gap and
+//!   cancels any pending lapse), the others' open gaps grow by the new order days;
 //! - per customer one timer (the earliest of its calendar events, with a generation counter so a
 //!   newer event cancels the older lazily): a seasonal pause ending (a year after the first
 //!   purchase of last year's quiet weeks), a lapse leaving its product's segment window (due +
@@ -41,12 +42,14 @@
 //! kinds differ only by the staleness of the priors and of the explained customers, measured
 //! in the same test.
 
+use super::day_counts::DayCounts;
+use super::pair_reader::{lines_until, measure_recent, Cursor, Read};
 use super::timer_queue::TimerQueue;
 use crate::config::Config;
 use crate::day::Day;
 use crate::detect::lapses::{
-    due_day, is_paused, lapse_probability, measure_pair, pair_value, pause_expectation,
-    test_segments, PairLapse, SegmentGroup, CONTINUITY, PAUSE_WINDOW_DAYS, SEGMENT_WINDOW_DAYS,
+    due_day, is_paused, lapse_probability, pair_value, pause_expectation, test_segments, PairLapse,
+    SegmentGroup, CONTINUITY, PAUSE_WINDOW_DAYS, SEGMENT_WINDOW_DAYS,
 };
 use crate::detect::{
     across_similar_signal, detectors, explains_item_lapses, is_pair_level, is_variety_drop,
@@ -55,7 +58,7 @@ use crate::detect::{
 use crate::ids::{CustomerId, LabelId, ProductId};
 use crate::models::pair_rhythm::{MeasuredPair, RhythmPriors};
 use crate::signal::{Signal, SignalKind};
-use crate::state::{PairHistory, State};
+use crate::state::{line_days, PairHistory, Purchase, State};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What identifies a signal over time (as [`Signal::key`]).
@@ -124,13 +127,12 @@ struct Watch {
 #[derive(Clone, Debug)]
 struct PairFeed {
     product: ProductId,
-    /// Visible lines when last measured.
-    lines: u32,
-    /// Visible purchase days counted into the product's day counts: how many, the last, and
-    /// an order-free hash, to check that a re-read only appended days.
-    days: u32,
-    last_day: Day,
-    hash: u64,
+    /// How far its visible lines were read (and counted into the product's day counts).
+    cursor: Cursor,
+    /// Its lines, visible or not, when last read: equal and all visible, nothing changed.
+    seen: u32,
+    /// Where its lines of the year before its last purchase began when last measured.
+    year_mark: u32,
     /// Whether its days are counted among the product's regular pairs' days.
     regular_counted: bool,
     /// Whether the customer is in the product's list of regular buyers.
@@ -142,10 +144,9 @@ impl PairFeed {
     fn new(product: ProductId) -> PairFeed {
         PairFeed {
             product,
-            lines: 0,
-            days: 0,
-            last_day: Day(i32::MIN),
-            hash: 0,
+            cursor: Cursor::default(),
+            seen: 0,
+            year_mark: 0,
             regular_counted: false,
             indexed: false,
             watch: None,
@@ -181,9 +182,9 @@ struct CustomerFeed {
 #[derive(Clone, Debug, Default)]
 struct ProductFeed {
     /// Pairs with a purchase, per day (restarts).
-    all_days: BTreeMap<Day, u32>,
+    all_days: DayCounts,
     /// Regular pairs with a purchase, per day (the pause window).
-    regular_days: BTreeMap<Day, u32>,
+    regular_days: DayCounts,
     /// Regular pairs' expected purchases over the pause window, fixed point.
     expected: i64,
     paused: bool,
@@ -218,6 +219,10 @@ pub struct Feed {
     cadence_on: Day,
     cadence_reported: BTreeSet<SignalKey>,
     touched: Vec<CustomerId>,
+    /// Scratch of a customer's re-read: what each changed pair's lines brought, and the new
+    /// purchase days.
+    reads: Vec<(u32, Read)>,
+    new_days: Vec<Day>,
 }
 
 /// What one advance found.
@@ -229,25 +234,27 @@ pub struct Step {
     pub cleared: Vec<SignalKey>,
 }
 
-fn day_hash(day: Day) -> u64 {
-    // splitmix64 of the day: a sum of these identifies a set of days.
-    let mut z = (day.0 as i64 as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+fn count_days(counts: &mut DayCounts, days: impl IntoIterator<Item = Day>, add: bool) {
+    for d in days {
+        counts.count(d, add);
+    }
 }
 
-fn count_days(map: &mut BTreeMap<Day, u32>, days: &[Day], add: bool) {
-    for d in days {
-        if add {
-            *map.entry(*d).or_insert(0) += 1;
-        } else if let Some(n) = map.get_mut(d) {
-            *n -= 1;
-            if *n == 0 {
-                map.remove(d);
+/// Appends a customer's `new` purchase days (sorted here) to its order days when each is after
+/// them or already among them; false when one is not (the order days must be read anew).
+fn append_orders(orders: &mut Vec<Day>, new: &mut [Day]) -> bool {
+    new.sort_unstable();
+    let last = orders.last().copied();
+    for (i, &d) in new.iter().enumerate() {
+        if last.is_none_or(|l| d > l) {
+            if i == 0 || new[i - 1] != d {
+                orders.push(d);
             }
+        } else if orders.binary_search(&d).is_err() {
+            return false;
         }
     }
+    true
 }
 
 impl Feed {
@@ -283,6 +290,8 @@ impl Feed {
             cadence_on: as_of,
             cadence_reported: BTreeSet::new(),
             touched: Vec::new(),
+            reads: Vec::new(),
+            new_days: Vec::new(),
         };
         feed.grow(state);
         for key in active {
@@ -411,112 +420,125 @@ impl Feed {
         }
     }
 
-    /// Re-reads one customer at `as_of`: the pairs whose visible lines changed are measured
-    /// again (days, rhythm, product day counts); the others only see their open gap grow by the
-    /// new order days. When the new lines are not all appended after the customer's order days
-    /// (a line dated in the past, a return netting out a day) every pair is measured again.
-    /// Judging comes after ([`Feed::judge_customer`]).
+    /// Re-reads one customer at `as_of`: each pair whose visible lines changed is read from its
+    /// cursor (its last day on) and measured again from its last days; the others only see their
+    /// open gap grow by the new order days. When the new lines are not all appended after the
+    /// customer's order days (a line dated in the past, a return netting out a day) or a pair
+    /// is gone, every pair is measured again on the customer's order days read anew. Judging
+    /// comes after ([`Feed::judge_customer`]).
     fn measure_customer(&mut self, state: &State, id: CustomerId, as_of: Day) {
         let customer = state.customer(id);
         let feed = &mut self.customers[id.index()];
-        let cached = std::mem::take(&mut feed.pairs);
-        let mut cached_orders = std::mem::take(&mut feed.orders);
+        let mut pairs = std::mem::take(&mut feed.pairs);
+        let mut orders = std::mem::take(&mut feed.orders);
         let was_read = std::mem::replace(&mut feed.read, true);
-        // Align the cached pairs with the state's (new pairs appear anywhere by product id).
-        let mut old = cached.into_iter().peekable();
-        let mut pairs: Vec<(PairFeed, bool)> = Vec::with_capacity(customer.pairs().len());
+        let mut fast = self.align(&mut pairs, customer.pairs()) && was_read;
+        // Scratch buffers kept by the feed: an order allocates nothing here.
+        let mut reads = std::mem::take(&mut self.reads);
+        let mut new_days = std::mem::take(&mut self.new_days);
         let mut future: Option<Day> = None;
-        let mut appended_days: Vec<Day> = Vec::new();
-        let mut fast = was_read;
-        for history in customer.pairs() {
-            while old.peek().is_some_and(|p| p.product < history.product) {
-                // A pair gone from the state (only a merge does that): drop its counts.
-                let gone = old.next().unwrap();
-                self.forget_pair(gone);
-                fast = false;
+        for (i, (pair, history)) in pairs.iter_mut().zip(customer.pairs()).enumerate() {
+            let all = history.lines();
+            let seen = std::mem::replace(&mut pair.seen, all.len() as u32);
+            if all.len() == seen as usize && pair.cursor.lines == seen {
+                continue; // no new line, none waiting for its day
             }
-            let pair = match old.next_if(|p| p.product == history.product) {
-                Some(p) => p,
-                None => PairFeed::new(history.product),
-            };
-            let visible = history.until(as_of).len();
-            if let Some(line) = history.lines().get(visible) {
+            let visible = &all[..lines_until(all, pair.cursor.lines as usize, as_of)];
+            if let Some(line) = all.get(visible.len()) {
                 future = Some(future.map_or(line.day, |f: Day| f.min(line.day)));
             }
-            let changed = visible != pair.lines as usize;
-            if changed && fast {
-                let kept = pair.days as usize;
-                let days: Vec<Day> = history.purchase_days_until(as_of).collect();
-                let prefix_hash = days
-                    .iter()
-                    .take(kept)
-                    .fold(0u64, |h, d| h.wrapping_add(day_hash(*d)));
-                let appended = days.len() >= kept
-                    && prefix_hash == pair.hash
-                    && (kept == 0 || days[kept - 1] == pair.last_day);
-                if appended {
-                    appended_days.extend_from_slice(&days[kept..]);
-                } else {
-                    fast = false;
-                }
+            if visible.len() == pair.cursor.lines as usize {
+                continue;
             }
-            pairs.push((pair, changed));
+            let read = pair.cursor.read(visible);
+            match &read {
+                Read::Appended {
+                    removed: None,
+                    added,
+                } => new_days.extend_from_slice(added),
+                _ => fast = false,
+            }
+            reads.push((i as u32, read));
         }
-        for gone in old {
-            self.forget_pair(gone);
-            fast = false;
-        }
-        // The customer's order days: the cached ones plus new days after them, or all anew.
-        let last_order = cached_orders.last().copied();
-        appended_days.sort_unstable();
-        appended_days.dedup();
+        let before = orders.len();
         if fast {
-            for d in appended_days {
-                if last_order.is_none_or(|l| d > l) {
-                    cached_orders.push(d);
-                } else if cached_orders.binary_search(&d).is_err() {
-                    fast = false;
-                    break;
-                }
-            }
+            fast = append_orders(&mut orders, &mut new_days);
         }
-        let orders = if fast {
-            cached_orders
+        if !fast {
+            orders = customer.purchase_days_until(as_of);
+        }
+        if fast {
+            // Order days appended after every purchase: each unchanged pair's gap grows by
+            // them (a changed pair is measured below).
+            let moved = (orders.len() - before) as u32;
+            for watch in pairs.iter_mut().filter_map(|p| p.watch.as_deref_mut()) {
+                watch.gap_orders += moved;
+            }
+            for (i, read) in &reads {
+                let (pair, history) = (&mut pairs[*i as usize], &customer.pairs()[*i as usize]);
+                self.measure_one(id, pair, history, Some(read), &orders, as_of);
+            }
         } else {
-            customer.purchase_days_until(as_of)
-        };
-        let mut kept_pairs = Vec::with_capacity(pairs.len());
-        for ((mut pair, changed), history) in pairs.into_iter().zip(customer.pairs()) {
-            if changed || !fast {
-                self.measure_one(id, &mut pair, history, &orders, as_of);
-            } else if let Some(watch) = pair.watch.as_deref_mut() {
-                // Unchanged lines, order days appended after its last purchase: same rhythm,
-                // a longer gap.
-                let last = watch.lapse.last;
-                watch.gap_orders = (orders.len() - orders.partition_point(|d| *d <= last)) as u32;
+            let mut reads = reads.iter().peekable();
+            for (i, (pair, history)) in pairs.iter_mut().zip(customer.pairs()).enumerate() {
+                let read = reads.next_if(|(at, _)| *at as usize == i).map(|(_, r)| r);
+                self.measure_one(id, pair, history, read, &orders, as_of);
             }
-            kept_pairs.push(pair);
         }
+        reads.clear();
+        new_days.clear();
+        self.reads = reads;
+        self.new_days = new_days;
         let feed = &mut self.customers[id.index()];
-        feed.pairs = kept_pairs;
+        feed.pairs = pairs;
         feed.last_order = orders.last().copied();
         feed.orders = orders;
         feed.future = future;
     }
 
-    /// Measures one pair of customer `id` anew at `as_of`.
+    /// Aligns a customer's cached pairs with its histories (both by product): a new pair is
+    /// inserted, a pair gone from the state (only a merge does that) has its counts dropped.
+    /// False when a pair was gone.
+    fn align(&mut self, pairs: &mut Vec<PairFeed>, histories: &[PairHistory]) -> bool {
+        let mut kept = true;
+        let mut i = 0;
+        for history in histories {
+            while pairs.get(i).is_some_and(|p| p.product < history.product) {
+                let gone = pairs.remove(i);
+                self.forget_pair(gone);
+                kept = false;
+            }
+            if pairs.get(i).is_none_or(|p| p.product != history.product) {
+                pairs.insert(i, PairFeed::new(history.product));
+            }
+            i += 1;
+        }
+        for gone in pairs.drain(i..) {
+            self.forget_pair(gone);
+            kept = false;
+        }
+        kept
+    }
+
+    /// Measures one pair of customer `id` anew at `as_of` from its last days; `read` is what
+    /// its lines' re-read found, if they changed.
     fn measure_one(
         &mut self,
         id: CustomerId,
         pair: &mut PairFeed,
         history: &PairHistory,
+        read: Option<&Read>,
         orders: &[Day],
         as_of: Day,
     ) {
-        pair.lines = history.until(as_of).len() as u32;
-        let (days, nets): (Vec<Day>, Vec<f64>) = history.purchases_until(as_of).unzip();
-        let measured = measure_pair(&days, &nets, orders, as_of);
-        self.count_pair_days(pair, &days, measured.is_some());
+        let all = history.lines();
+        let visible = &all[..lines_until(all, pair.cursor.lines as usize, as_of)];
+        let read_days = (
+            pair.cursor.purchases(),
+            pair.cursor.first().unwrap_or(Day(i32::MAX)),
+        );
+        let measured = measure_recent(visible, read_days, orders, as_of, &mut pair.year_mark);
+        self.count_pair_days(pair, read, visible, measured.is_some());
         let product = &mut self.products[history.product.index()];
         let Some(m) = measured else {
             if let Some(watch) = pair.watch.take() {
@@ -579,33 +601,37 @@ impl Feed {
         }
     }
 
-    /// Brings the product's per-day counts up to the pair's purchase `days`. A re-read that only
-    /// appended days adds them; anything else (a return netting out a past day, a line dated in
-    /// the past) has the product's counts rebuilt from the state after the re-reads.
-    fn count_pair_days(&mut self, pair: &mut PairFeed, days: &[Day], regular: bool) {
+    /// Brings the product's per-day counts up to what the pair's re-read found: appended (or
+    /// netted-out last) days are added (removed) directly; a pair rewritten has the product's
+    /// counts rebuilt from the state after the re-reads. A pair becoming regular (or ceasing
+    /// to be) adds (removes) all its `visible` days among the regular pairs'.
+    fn count_pair_days(
+        &mut self,
+        pair: &mut PairFeed,
+        read: Option<&Read>,
+        visible: &[Purchase],
+        regular: bool,
+    ) {
         let product = &mut self.products[pair.product.index()];
-        let kept = days.partition_point(|d| *d <= pair.last_day);
-        let prefix_hash = days[..kept]
-            .iter()
-            .fold(0u64, |h, d| h.wrapping_add(day_hash(*d)));
-        let appended = kept == pair.days as usize && prefix_hash == pair.hash;
-        let added = &days[kept..];
-        if appended {
-            count_days(&mut product.all_days, added, true);
-            if pair.regular_counted && regular {
-                count_days(&mut product.regular_days, added, true);
-            } else if regular {
-                count_days(&mut product.regular_days, days, true);
-            } else if pair.regular_counted {
-                product.rebuild = true;
+        match read {
+            Some(Read::Appended { removed, added }) => {
+                let maps = [
+                    (&mut product.all_days, true),
+                    (&mut product.regular_days, pair.regular_counted),
+                ];
+                for (map, _) in maps.into_iter().filter(|(_, counted)| *counted) {
+                    count_days(map, removed.iter().copied(), false);
+                    count_days(map, added.iter().copied(), true);
+                }
+                product.days_changed |= removed.is_some() || !added.is_empty();
             }
-        } else {
-            product.rebuild = true;
+            Some(Read::Rewritten) => product.rebuild = true,
+            None => {}
         }
-        product.days_changed |= !added.is_empty() || !appended;
-        pair.days = days.len() as u32;
-        pair.last_day = days.last().copied().unwrap_or(Day(i32::MIN));
-        pair.hash = days.iter().fold(0u64, |h, d| h.wrapping_add(day_hash(*d)));
+        if regular != pair.regular_counted && !product.rebuild {
+            let days = line_days(visible).filter(|d| d.purchase).map(|d| d.day);
+            count_days(&mut product.regular_days, days, regular);
+        }
         pair.regular_counted = regular;
     }
 
@@ -630,9 +656,9 @@ impl Feed {
                     .pairs
                     .binary_search_by_key(&ProductId(p as u32), |f| f.product)
                     .is_ok_and(|i| feed.pairs[i].regular_counted);
-                count_days(&mut self.products[p].all_days, &days, true);
+                count_days(&mut self.products[p].all_days, days.iter().copied(), true);
                 if regular {
-                    count_days(&mut self.products[p].regular_days, &days, true);
+                    count_days(&mut self.products[p].regular_days, days, true);
                 }
             }
         }
@@ -643,21 +669,12 @@ impl Feed {
     fn update_product_flags(&mut self, as_of: Day) -> Vec<usize> {
         let mut changed = Vec::new();
         for (i, p) in self.products.iter_mut().enumerate() {
-            let observed: u32 = p
-                .regular_days
-                .range(as_of - PAUSE_WINDOW_DAYS + 1..=as_of)
-                .map(|(_, n)| *n)
-                .sum();
+            let observed = p.regular_days.sum(as_of - PAUSE_WINDOW_DAYS + 1, as_of);
             let paused = is_paused(f64::from(observed), p.expected as f64 / FIXED);
             let mut restart = p.restart;
             if p.days_changed {
                 p.days_changed = false;
-                let days: Vec<Day> = p.all_days.range(..=as_of).map(|(d, _)| *d).collect();
-                restart = days
-                    .windows(2)
-                    .rev()
-                    .find(|w| w[1] - w[0] >= PAUSE_WINDOW_DAYS)
-                    .map(|w| w[1]);
+                restart = p.all_days.latest_restart(as_of, PAUSE_WINDOW_DAYS);
             }
             if paused != p.paused || restart != p.restart {
                 p.paused = paused;

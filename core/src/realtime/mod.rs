@@ -6,7 +6,10 @@
 //! the detectors' shared rules; it must not change histories, nor hold statistics of its own:
 //! each rule lives once, in [`crate::detect`], and the feed only decides when to apply it.
 
+mod day_counts;
 pub mod feed;
+mod pair_reader;
+mod recent_rhythm;
 pub mod timer_queue;
 
 pub use feed::{Feed, FeedOptions, SignalKey, Step};

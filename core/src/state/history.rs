@@ -42,6 +42,33 @@ impl Purchase {
     }
 }
 
+/// The lines of one day of a pair, summed: a purchase day when the day's quantity is positive
+/// (returns netted out).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LineDay {
+    /// The day.
+    pub day: Day,
+    /// Its lines.
+    pub lines: usize,
+    /// Whether the day's quantity, summed over its lines, is positive.
+    pub purchase: bool,
+    /// The day's net amount, summed over its lines.
+    pub net: f64,
+}
+
+/// The days of sorted `lines` (a pair's, or a run of whole days of them), either way round:
+/// the one rule of what a purchase day is, for readers that re-read only a pair's last days.
+pub fn line_days(lines: &[Purchase]) -> impl DoubleEndedIterator<Item = LineDay> + '_ {
+    lines
+        .chunk_by(|a, b| a.day == b.day)
+        .map(|same_day| LineDay {
+            day: same_day[0].day,
+            lines: same_day.len(),
+            purchase: same_day.iter().map(|p| p.quantity as f64).sum::<f64>() > 0.0,
+            net: same_day.iter().map(|p| f64::from(p.net)).sum::<f64>(),
+        })
+}
+
 /// All lines of one customer x product pair, sorted by day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PairHistory {
@@ -95,19 +122,15 @@ impl PairHistory {
 
     /// Distinct days with a net purchase (quantity summed over the day's lines > 0) on or before
     /// `day`: the purchase events of the pair's rhythm, returns netted out.
-    pub fn purchase_days_until(&self, day: Day) -> impl Iterator<Item = Day> + '_ {
+    pub fn purchase_days_until(&self, day: Day) -> impl DoubleEndedIterator<Item = Day> + '_ {
         self.purchases_until(day).map(|(d, _)| d)
     }
 
     /// [`PairHistory::purchase_days_until`] with each day's net amount (its lines summed).
-    pub fn purchases_until(&self, day: Day) -> impl Iterator<Item = (Day, f64)> + '_ {
-        self.until(day)
-            .chunk_by(|a, b| a.day == b.day)
-            .filter(|same_day| same_day.iter().map(|p| p.quantity as f64).sum::<f64>() > 0.0)
-            .map(|same_day| {
-                let net = same_day.iter().map(|p| f64::from(p.net)).sum::<f64>();
-                (same_day[0].day, net)
-            })
+    pub fn purchases_until(&self, day: Day) -> impl DoubleEndedIterator<Item = (Day, f64)> + '_ {
+        line_days(self.until(day))
+            .filter(|d| d.purchase)
+            .map(|d| (d.day, d.net))
     }
 
     /// Drops spare capacity left by growth when it is more than a quarter of the length, so

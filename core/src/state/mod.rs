@@ -20,7 +20,7 @@ mod validate;
 pub use customer::{CustomerMaster, CustomerState, Totals};
 pub use deal::{DealFacts, DealState, StageVisit};
 pub use fixed::Fixed;
-pub use history::{PairHistory, Purchase};
+pub use history::{line_days, LineDay, PairHistory, Purchase};
 pub use line_keys::{LineKey, LineKeys, MAX_LINE_NO};
 pub(crate) use memo::Memo;
 pub use product::{ProductState, RepState};
