@@ -6,8 +6,8 @@
 //! precision against delay).
 
 use salespulse::evaluate::{
-    lapse_reliability, lapse_reliability_planted, monthly_report_baseline, score_signals,
-    ReliabilityBin,
+    lapse_reliability, lapse_reliability_planted, lapse_truth_by_gap, monthly_report_baseline,
+    score_signals, ReliabilityBin,
 };
 use salespulse::synth::Label;
 use salespulse::{synth, Config, Day, Engine, SignalKind};
@@ -81,6 +81,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let days: Vec<Day> = (0..12).map(|k| end - 120 - 14 * k).collect();
     println!("\nreliability of P(stopped) against the planted truth (watched pairs at 12 days):");
     print_reliability(&lapse_reliability_planted(&engine, &data.labels, &days, 10));
+    println!(
+        "\nthe planted truth by the open gap, in the pair's mean intervals (the last row: longer):"
+    );
+    print_reliability(&lapse_truth_by_gap(&engine, &data.labels, &days, 5));
     println!("\nthe same against a look-ahead (stopped = no purchase in the next 120 days):");
     print_reliability(&lapse_reliability(&engine, &days, 120, 10));
     println!("\nfalse alarms by what the customer had instead:");
@@ -91,7 +95,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn print_reliability(bins: &[ReliabilityBin]) {
-    println!("| predicted | pairs | mean predicted | observed |");
+    println!("| range | pairs | mean predicted | observed |");
     println!("| --- | --- | --- | --- |");
     for bin in bins {
         println!(

@@ -284,34 +284,53 @@ pub fn lapse_reliability_planted(
     bins: usize,
 ) -> Vec<ReliabilityBin> {
     let state = engine.state();
-    let item_stops: BTreeMap<(&str, &str), Day> = labels
-        .iter()
-        .filter(|l| [kind::ITEM_LAPSED, kind::ITEM_LAPSED_ACROSS_SIMILAR].contains(&l.kind))
-        .filter_map(|l| {
-            let key = (l.customer_id.as_deref()?, l.product_id.as_deref()?);
-            Some((key, Day::from_date(l.start)))
-        })
-        .collect();
-    let customer_stops: BTreeMap<&str, (&str, Day)> = labels
-        .iter()
-        .filter(|l| [kind::CUSTOMER_AT_RISK, kind::VARIETY_DROP].contains(&l.kind))
-        .filter_map(|l| Some((l.customer_id.as_deref()?, (l.kind, Day::from_date(l.start)))))
-        .collect();
-    reliability_bins(engine, days, bins, |p, day| {
+    let truth = PlantedStops::new(labels);
+    reliability_bins(engine, days, bins, |p, day| truth.stopped(state, p, day))
+}
+
+/// The planted stops of a synthetic distributor, by pair and by customer.
+struct PlantedStops<'a> {
+    items: BTreeMap<(&'a str, &'a str), Day>,
+    customers: BTreeMap<&'a str, (&'a str, Day)>,
+}
+
+impl<'a> PlantedStops<'a> {
+    fn new(labels: &'a [Label]) -> Self {
+        let items = labels
+            .iter()
+            .filter(|l| [kind::ITEM_LAPSED, kind::ITEM_LAPSED_ACROSS_SIMILAR].contains(&l.kind))
+            .filter_map(|l| {
+                let key = (l.customer_id.as_deref()?, l.product_id.as_deref()?);
+                Some((key, Day::from_date(l.start)))
+            })
+            .collect();
+        let customers = labels
+            .iter()
+            .filter(|l| [kind::CUSTOMER_AT_RISK, kind::VARIETY_DROP].contains(&l.kind))
+            .filter_map(|l| Some((l.customer_id.as_deref()?, (l.kind, Day::from_date(l.start)))))
+            .collect();
+        PlantedStops { items, customers }
+    }
+
+    /// Whether pair `p` had stopped by `day` (see [`lapse_reliability_planted`]).
+    fn stopped(&self, state: &crate::state::State, p: &PairLapse, day: Day) -> bool {
         let customer = state.customer_text(p.customer);
         let product = state.product_text(p.product);
-        let item_stopped = item_stops
+        let item_stopped = self
+            .items
             .get(&(customer, product))
             .is_some_and(|start| *start <= day);
-        let customer_stopped = customer_stops.get(customer).is_some_and(|(event, start)| {
-            *start <= day
-                && (*event == kind::CUSTOMER_AT_RISK
-                    || !state.customer(p.customer).pair(p.product).is_some_and(|h| {
-                        h.lines().iter().any(|l| l.day > *start && l.quantity > 0.0)
-                    }))
+        let bought_after = |start: Day| {
+            state
+                .customer(p.customer)
+                .pair(p.product)
+                .is_some_and(|h| h.lines().iter().any(|l| l.day > start && l.quantity > 0.0))
+        };
+        let customer_stopped = self.customers.get(customer).is_some_and(|(event, start)| {
+            *start <= day && (*event == kind::CUSTOMER_AT_RISK || !bought_after(*start))
         });
         item_stopped || customer_stopped
-    })
+    }
 }
 
 /// Bins every watched pair of the scans at `days` by predicted P(stopped), with `stopped`
@@ -322,28 +341,74 @@ fn reliability_bins(
     bins: usize,
     stopped: impl Fn(&PairLapse, Day) -> bool,
 ) -> Vec<ReliabilityBin> {
+    let bin_of = |p: &PairLapse, _: Day| ((p.probability * bins as f64) as usize).min(bins - 1);
+    tally_watched(engine, days, bins, bin_of, stopped)
+        .into_iter()
+        .enumerate()
+        .map(|(i, bin)| ReliabilityBin {
+            range: (i as f64 / bins as f64, (i + 1) as f64 / bins as f64),
+            ..bin
+        })
+        .collect()
+}
+
+/// The planted truth by how long a watched pair's open gap is: row `k` holds the pairs whose
+/// gap (in the customer's orders, as the model counts it) is `k` to `k + 1` of the pair's mean
+/// intervals, the last row every longer one; `range` is `(k, k + 1)`. With the predicted
+/// probability beside the share that had stopped, it shows how much a gap alone can tell.
+pub fn lapse_truth_by_gap(
+    engine: &Engine,
+    labels: &[Label],
+    days: &[Day],
+    rows: usize,
+) -> Vec<ReliabilityBin> {
     let state = engine.state();
-    let mut sums = vec![(0usize, 0.0f64, 0usize); bins];
+    let truth = PlantedStops::new(labels);
+    let gap_of = |p: &PairLapse, day: Day| {
+        let orders = state.customer(p.customer).purchase_days_until(day);
+        let after_last = orders.len() - orders.partition_point(|d| *d <= p.last);
+        let intervals = (after_last as f64 + 0.5) / p.rhythm.mean_interval;
+        (intervals as usize).min(rows - 1)
+    };
+    tally_watched(engine, days, rows, gap_of, |p, day| {
+        truth.stopped(state, p, day)
+    })
+    .into_iter()
+    .enumerate()
+    .map(|(k, row)| ReliabilityBin {
+        range: (k as f64, (k + 1) as f64),
+        ..row
+    })
+    .collect()
+}
+
+/// Every watched pair of the scans at `days`, counted in `slots` by `slot_of`: pairs, mean
+/// predicted P(stopped) and the share `stopped` (ranges left for the caller).
+fn tally_watched(
+    engine: &Engine,
+    days: &[Day],
+    slots: usize,
+    slot_of: impl Fn(&PairLapse, Day) -> usize,
+    stopped: impl Fn(&PairLapse, Day) -> bool,
+) -> Vec<ReliabilityBin> {
+    let state = engine.state();
+    let mut sums = vec![(0usize, 0.0f64, 0usize); slots];
     for &day in days {
         let scene = crate::detect::Scene::new(state, engine.config(), day);
         for p in scene.lapses().pairs.iter().filter(|p| p.watched) {
-            let bin = ((p.probability * bins as f64) as usize).min(bins - 1);
-            sums[bin].0 += 1;
-            sums[bin].1 += p.probability;
-            sums[bin].2 += usize::from(stopped(p, day));
+            let slot = &mut sums[slot_of(p, day)];
+            slot.0 += 1;
+            slot.1 += p.probability;
+            slot.2 += usize::from(stopped(p, day));
         }
     }
+    let share = |x: f64, n: usize| if n > 0 { x / n as f64 } else { 0.0 };
     sums.into_iter()
-        .enumerate()
-        .map(|(i, (n, predicted, stopped))| ReliabilityBin {
-            range: (i as f64 / bins as f64, (i + 1) as f64 / bins as f64),
+        .map(|(n, predicted, stopped)| ReliabilityBin {
+            range: (0.0, 0.0),
             pairs: n,
-            predicted: if n > 0 { predicted / n as f64 } else { 0.0 },
-            observed: if n > 0 {
-                stopped as f64 / n as f64
-            } else {
-                0.0
-            },
+            predicted: share(predicted, n),
+            observed: share(stopped as f64, n),
         })
         .collect()
 }

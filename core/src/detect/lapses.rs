@@ -309,8 +309,11 @@ pub struct SegmentLapse {
 /// Products lapsing at more customers of one segment than the usual lapse rate allows: a
 /// one-sided binomial test per (segment, product) with at least three lapses, at a Bonferroni
 /// level `alpha / tests`, so one scan raises a false alarm with probability at most `alpha`.
-/// The usual rate is the share of regular pairs, over all segments and products, with a
-/// reportable lapse due within the window.
+/// The usual rate is the product's own: the share of its regular buyers in the *other*
+/// segments with a reportable lapse due within the window, shrunk toward the share over every
+/// product by one expected lapse. Products lapse at different rates (a weekly item is due, and
+/// can be seen to lapse, four times as often as a monthly one); one rate for all of them made a
+/// fast-moving product's ordinary lapses look like a competitor's attack.
 pub fn segment_lapses(scene: &Scene<'_>, alpha: f64) -> Vec<SegmentLapse> {
     let scan = scene.lapses();
     let window_start = scene.as_of - SEGMENT_WINDOW_DAYS;
@@ -348,12 +351,19 @@ pub(crate) fn test_segments(
     if all_pairs == 0 {
         return Vec::new();
     }
-    let rate = (all_lapsed as f64 / all_pairs as f64).clamp(1e-6, 0.5);
+    let overall = (all_lapsed as f64 / all_pairs as f64).clamp(1e-6, 0.5);
+    let by_product = product_totals(groups);
     let level = alpha / groups.len().max(1) as f64;
     groups
         .iter()
         .filter(|(_, (_, lapsed, _))| *lapsed >= 3)
         .filter_map(|(&(segment, product), &(buyers, lapsed, value))| {
+            let (product_buyers, product_lapsed) = by_product[&product];
+            let others = (
+                f64::from(product_buyers - buyers),
+                f64::from(product_lapsed - lapsed),
+            );
+            let rate = usual_rate(others, overall);
             let binomial = Binomial::new(rate, u64::from(buyers)).ok()?;
             let p_value = binomial.sf(u64::from(lapsed) - 1);
             (p_value < level).then_some(SegmentLapse {
@@ -367,4 +377,80 @@ pub(crate) fn test_segments(
             })
         })
         .collect()
+}
+
+/// Each product's regular buyers and lapses over every segment.
+fn product_totals(
+    groups: &BTreeMap<(LabelId, ProductId), SegmentGroup>,
+) -> BTreeMap<ProductId, (u32, u32)> {
+    let mut totals: BTreeMap<ProductId, (u32, u32)> = BTreeMap::new();
+    for (&(_, product), &(buyers, lapsed, _)) in groups {
+        let total = totals.entry(product).or_default();
+        total.0 += buyers;
+        total.1 += lapsed;
+    }
+    totals
+}
+
+/// A product's usual lapse rate from its `(buyers, lapsed)` in the other segments, shrunk
+/// toward the `overall` rate with the weight of one expected lapse (`1 / overall` buyers): a
+/// product with few other buyers is judged by every product's rate, one with thousands by its
+/// own.
+fn usual_rate((buyers, lapsed): (f64, f64), overall: f64) -> f64 {
+    let prior_buyers = 1.0 / overall;
+    ((lapsed + 1.0) / (buyers + prior_buyers)).clamp(1e-6, 0.5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(
+        segment: u32,
+        product: u32,
+        buyers: u32,
+        lapsed: u32,
+    ) -> ((LabelId, ProductId), SegmentGroup) {
+        (
+            (LabelId(segment), ProductId(product)),
+            (buyers, lapsed, 0.0),
+        )
+    }
+
+    fn flagged(groups: &[((LabelId, ProductId), SegmentGroup)]) -> Vec<(u32, u32)> {
+        let map: BTreeMap<_, _> = groups.iter().copied().collect();
+        let (pairs, lapsed) = map.values().fold((0u64, 0u64), |(p, l), g| {
+            (p + u64::from(g.0), l + u64::from(g.1))
+        });
+        test_segments(&map, pairs, lapsed, 0.001)
+            .iter()
+            .map(|l| (l.segment.0, l.product.0))
+            .collect()
+    }
+
+    #[test]
+    fn a_product_that_lapses_often_everywhere_is_not_flagged_in_one_segment() {
+        // Product 0 lapses at 5% of its buyers in every segment; products 1..20 at 0.5%.
+        let mut groups = vec![];
+        for segment in 0..4 {
+            groups.push(group(segment, 0, 200, 10));
+            for product in 1..20 {
+                groups.push(group(segment, product, 200, 1));
+            }
+        }
+        assert!(flagged(&groups).is_empty(), "{:?}", flagged(&groups));
+    }
+
+    #[test]
+    fn a_product_lapsing_in_one_segment_only_is_flagged_there() {
+        let mut groups = vec![];
+        for segment in 0..4 {
+            let lapsed = if segment == 2 { 12 } else { 1 };
+            groups.push(group(segment, 0, 200, lapsed));
+            for product in 1..20 {
+                groups.push(group(segment, product, 200, 1));
+            }
+        }
+        assert_eq!(flagged(&groups), vec![(2, 0)]);
+    }
 }
