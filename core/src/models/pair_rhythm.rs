@@ -96,18 +96,12 @@ impl PairRhythm {
             .iter()
             .map(|&i| clock(recent[i], recent[i + 1]).max(1.0))
             .collect();
-        let n = open.len() as f64;
-        let mean_interval = open.iter().sum::<f64>() / n;
-        let var = open
-            .iter()
-            .map(|g| (g - mean_interval).powi(2))
-            .sum::<f64>()
-            / (n - 1.0);
+        let (mean_interval, cv2) = mean_and_cv2(&open);
         let recent_nets = &nets[nets.len().saturating_sub(recent.len())..];
         Some(PairRhythm {
             purchases: days.len(),
             mean_interval,
-            cv2: var / (mean_interval * mean_interval),
+            cv2,
             intervals: open.len(),
             skips: skipped.len(),
             median_days,
@@ -162,6 +156,16 @@ impl PairRhythm {
     pub fn purchases_over(&self, horizon_days: f64) -> f64 {
         horizon_days / self.median_days.max(1.0)
     }
+}
+
+/// The mean and squared coefficient of variation (sample variance over the squared mean) of
+/// at least two steady intervals: the one arithmetic every way of building a [`PairRhythm`]
+/// shares, so they agree to the bit.
+pub(crate) fn mean_and_cv2(intervals: &[f64]) -> (f64, f64) {
+    let n = intervals.len() as f64;
+    let mean = intervals.iter().sum::<f64>() / n;
+    let var = intervals.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, var / (mean * mean))
 }
 
 /// Pooled regularity of products and customers, and the population's stop rate.
