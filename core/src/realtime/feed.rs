@@ -44,6 +44,7 @@
 
 use super::day_counts::DayCounts;
 use super::pair_reader::{lines_until, measure_recent, Cursor, Read};
+use super::recent_days::RecentDays;
 use super::timer_queue::TimerQueue;
 use crate::config::Config;
 use crate::day::Day;
@@ -121,6 +122,8 @@ struct Watch {
     pause_share: i64,
     /// Its contribution to its segment group: (segment, counted as lapsed in the window, value).
     group: Option<(LabelId, bool, f64)>,
+    /// Its last purchase days, so a purchase appends one instead of re-reading old lines.
+    recent: RecentDays,
 }
 
 /// One pair of a customer (every pair, regular or not: all count toward product restarts).
@@ -455,6 +458,7 @@ impl Feed {
                 Read::Appended {
                     removed: None,
                     added,
+                    ..
                 } => new_days.extend_from_slice(added),
                 _ => fast = false,
             }
@@ -537,7 +541,29 @@ impl Feed {
             pair.cursor.purchases(),
             pair.cursor.first().unwrap_or(Day(i32::MAX)),
         );
-        let measured = measure_recent(visible, read_days, orders, as_of, &mut pair.year_mark);
+        // A watched pair's kept last days follow its re-read; a pair not watched reads them.
+        let mut scratch = RecentDays::default();
+        let recent = match pair.watch.as_deref_mut() {
+            Some(watch) => {
+                match read {
+                    Some(Read::Appended { from, .. }) => {
+                        watch.recent.reread(&visible[*from as usize..])
+                    }
+                    Some(Read::Rewritten) => watch.recent.clear(),
+                    None => {}
+                }
+                &mut watch.recent
+            }
+            None => &mut scratch,
+        };
+        let measured = measure_recent(
+            visible,
+            read_days,
+            orders,
+            as_of,
+            &mut pair.year_mark,
+            recent,
+        );
         self.count_pair_days(pair, read, visible, measured.is_some());
         let product = &mut self.products[history.product.index()];
         let Some(m) = measured else {
@@ -587,6 +613,7 @@ impl Feed {
                     seasonal_until: m.seasonal_until,
                     pause_share,
                     group: None,
+                    recent: scratch,
                 }));
             }
         }
@@ -614,7 +641,7 @@ impl Feed {
     ) {
         let product = &mut self.products[pair.product.index()];
         match read {
-            Some(Read::Appended { removed, added }) => {
+            Some(Read::Appended { removed, added, .. }) => {
                 let maps = [
                     (&mut product.all_days, true),
                     (&mut product.regular_days, pair.regular_counted),
