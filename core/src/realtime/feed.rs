@@ -121,7 +121,7 @@ struct Watch {
     /// Its share of the product's expected purchases over the pause window, fixed point.
     pause_share: i64,
     /// Its contribution to its segment group: (segment, counted as lapsed in the window, value).
-    group: Option<(LabelId, bool, f64)>,
+    group: GroupShare,
     /// Its last purchase days, so a purchase appends one instead of re-reading old lines.
     recent: RecentDays,
 }
@@ -240,6 +240,65 @@ pub struct Step {
 fn count_days(counts: &mut DayCounts, days: impl IntoIterator<Item = Day>, add: bool) {
     for d in days {
         counts.count(d, add);
+    }
+}
+
+/// A pair's contribution to its segment group: (segment, counted as lapsed, value).
+type GroupShare = Option<(LabelId, bool, f64)>;
+
+/// Moves a pair's share of its segment group (and of the totals) from `old` to `new`: the
+/// arithmetic of removing one share and adding the other, a group left empty starting afresh,
+/// with one search of the groups when the segment stays (a re-measured pair's value changed).
+fn move_group(
+    groups: &mut BTreeMap<(LabelId, ProductId), SegmentGroup>,
+    (all_pairs, all_lapsed): (&mut u64, &mut u64),
+    product: ProductId,
+    old: GroupShare,
+    new: GroupShare,
+) {
+    let remove = |g: &mut SegmentGroup, lapsed: &mut u64, (was, value): (bool, f64)| {
+        g.0 -= 1;
+        if was {
+            g.1 -= 1;
+            g.2 -= value;
+            *lapsed -= 1;
+        }
+        if g.0 == 0 {
+            *g = SegmentGroup::default();
+        }
+    };
+    let add = |g: &mut SegmentGroup, lapsed: &mut u64, (now, value): (bool, f64)| {
+        g.0 += 1;
+        if now {
+            g.1 += 1;
+            g.2 += value;
+            *lapsed += 1;
+        }
+    };
+    match (old, new) {
+        (Some((s, was, v)), Some((t, now, w))) if s == t => {
+            let g = groups.entry((s, product)).or_default();
+            remove(g, all_lapsed, (was, v));
+            add(g, all_lapsed, (now, w));
+        }
+        _ => {
+            if let Some((s, was, v)) = old {
+                let g = groups.entry((s, product)).or_default();
+                remove(g, all_lapsed, (was, v));
+                *all_pairs -= 1;
+                if g.0 == 0 {
+                    groups.remove(&(s, product));
+                }
+            }
+            if let Some((s, now, w)) = new {
+                add(
+                    groups.entry((s, product)).or_default(),
+                    all_lapsed,
+                    (now, w),
+                );
+                *all_pairs += 1;
+            }
+        }
     }
 }
 
@@ -730,19 +789,8 @@ impl Feed {
     }
 
     fn remove_group(&mut self, watch: &Watch, product: ProductId) {
-        if let Some((segment, lapsed, value)) = watch.group {
-            let group = self.groups.entry((segment, product)).or_default();
-            group.0 -= 1;
-            self.all_pairs -= 1;
-            if lapsed {
-                group.1 -= 1;
-                group.2 -= value;
-                self.all_lapsed -= 1;
-            }
-            if group.0 == 0 {
-                self.groups.remove(&(segment, product));
-            }
-        }
+        let totals = (&mut self.all_pairs, &mut self.all_lapsed);
+        move_group(&mut self.groups, totals, product, watch.group, None);
     }
 
     /// Judges a customer's cached pairs at `as_of` (watched, reportable), updates its segment
@@ -795,30 +843,8 @@ impl Feed {
             }
             let group = segment.map(|s| (s, in_window, lapse.value));
             if group != watch.group {
-                let old = watch.group.take();
-                if let Some((s, was_lapsed, value)) = old {
-                    let g = self.groups.entry((s, pair.product)).or_default();
-                    g.0 -= 1;
-                    self.all_pairs -= 1;
-                    if was_lapsed {
-                        g.1 -= 1;
-                        g.2 -= value;
-                        self.all_lapsed -= 1;
-                    }
-                    if g.0 == 0 {
-                        self.groups.remove(&(s, pair.product));
-                    }
-                }
-                if let Some((s, now_lapsed, value)) = group {
-                    let g = self.groups.entry((s, pair.product)).or_default();
-                    g.0 += 1;
-                    self.all_pairs += 1;
-                    if now_lapsed {
-                        g.1 += 1;
-                        g.2 += value;
-                        self.all_lapsed += 1;
-                    }
-                }
+                let totals = (&mut self.all_pairs, &mut self.all_lapsed);
+                move_group(&mut self.groups, totals, pair.product, watch.group, group);
                 watch.group = group;
             }
         }
