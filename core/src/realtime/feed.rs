@@ -309,10 +309,8 @@ fn move_group(
 /// Sets each regular pair's place among its customer's watches (both in product order), after
 /// a watch came or went: rare next to the orders that only update watches in place.
 fn place_watches(pairs: &mut [PairFeed]) {
-    let mut at = 0;
-    for pair in pairs.iter_mut().filter(|p| p.watch.is_some()) {
-        pair.watch = Some(at);
-        at += 1;
+    for (at, pair) in pairs.iter_mut().filter(|p| p.watch.is_some()).enumerate() {
+        pair.watch = Some(at as u32);
     }
 }
 
