@@ -44,6 +44,7 @@
 
 use super::day_counts::DayCounts;
 use super::pair_reader::{lines_until, measure_recent, Cursor, Read};
+use super::recent_days::RecentDays;
 use super::timer_queue::TimerQueue;
 use crate::config::Config;
 use crate::day::Day;
@@ -120,7 +121,9 @@ struct Watch {
     /// Its share of the product's expected purchases over the pause window, fixed point.
     pause_share: i64,
     /// Its contribution to its segment group: (segment, counted as lapsed in the window, value).
-    group: Option<(LabelId, bool, f64)>,
+    group: GroupShare,
+    /// Its last purchase days, so a purchase appends one instead of re-reading old lines.
+    recent: RecentDays,
 }
 
 /// One pair of a customer (every pair, regular or not: all count toward product restarts).
@@ -137,7 +140,8 @@ struct PairFeed {
     regular_counted: bool,
     /// Whether the customer is in the product's list of regular buyers.
     indexed: bool,
-    watch: Option<Box<Watch>>,
+    /// Its place among the customer's watches, while regular.
+    watch: Option<u32>,
 }
 
 impl PairFeed {
@@ -164,6 +168,9 @@ struct ItemKeys {
 #[derive(Clone, Debug, Default)]
 struct CustomerFeed {
     pairs: Vec<PairFeed>,
+    /// The cached state of its regular pairs, in product order, side by side: judging walks
+    /// them in one pass over contiguous memory instead of a heap allocation per pair.
+    watches: Vec<Watch>,
     /// The customer's order days (days with a purchase) up to the last read.
     orders: Vec<Day>,
     /// Whether the customer was read since the feed was built.
@@ -237,6 +244,73 @@ pub struct Step {
 fn count_days(counts: &mut DayCounts, days: impl IntoIterator<Item = Day>, add: bool) {
     for d in days {
         counts.count(d, add);
+    }
+}
+
+/// A pair's contribution to its segment group: (segment, counted as lapsed, value).
+type GroupShare = Option<(LabelId, bool, f64)>;
+
+/// Moves a pair's share of its segment group (and of the totals) from `old` to `new`: the
+/// arithmetic of removing one share and adding the other, a group left empty starting afresh,
+/// with one search of the groups when the segment stays (a re-measured pair's value changed).
+fn move_group(
+    groups: &mut BTreeMap<(LabelId, ProductId), SegmentGroup>,
+    (all_pairs, all_lapsed): (&mut u64, &mut u64),
+    product: ProductId,
+    old: GroupShare,
+    new: GroupShare,
+) {
+    let remove = |g: &mut SegmentGroup, lapsed: &mut u64, (was, value): (bool, f64)| {
+        g.0 -= 1;
+        if was {
+            g.1 -= 1;
+            g.2 -= value;
+            *lapsed -= 1;
+        }
+        if g.0 == 0 {
+            *g = SegmentGroup::default();
+        }
+    };
+    let add = |g: &mut SegmentGroup, lapsed: &mut u64, (now, value): (bool, f64)| {
+        g.0 += 1;
+        if now {
+            g.1 += 1;
+            g.2 += value;
+            *lapsed += 1;
+        }
+    };
+    match (old, new) {
+        (Some((s, was, v)), Some((t, now, w))) if s == t => {
+            let g = groups.entry((s, product)).or_default();
+            remove(g, all_lapsed, (was, v));
+            add(g, all_lapsed, (now, w));
+        }
+        _ => {
+            if let Some((s, was, v)) = old {
+                let g = groups.entry((s, product)).or_default();
+                remove(g, all_lapsed, (was, v));
+                *all_pairs -= 1;
+                if g.0 == 0 {
+                    groups.remove(&(s, product));
+                }
+            }
+            if let Some((s, now, w)) = new {
+                add(
+                    groups.entry((s, product)).or_default(),
+                    all_lapsed,
+                    (now, w),
+                );
+                *all_pairs += 1;
+            }
+        }
+    }
+}
+
+/// Sets each regular pair's place among its customer's watches (both in product order), after
+/// a watch came or went: rare next to the orders that only update watches in place.
+fn place_watches(pairs: &mut [PairFeed]) {
+    for (at, pair) in pairs.iter_mut().filter(|p| p.watch.is_some()).enumerate() {
+        pair.watch = Some(at as u32);
     }
 }
 
@@ -332,12 +406,7 @@ impl Feed {
 
     /// Pairs watched (regular) and timers held, for reports.
     pub fn sizes(&self) -> (usize, usize) {
-        let watched = self
-            .customers
-            .iter()
-            .flat_map(|c| &c.pairs)
-            .filter(|p| p.watch.is_some())
-            .count();
+        let watched = self.customers.iter().map(|c| c.watches.len()).sum();
         (watched, self.timers.len())
     }
 
@@ -430,9 +499,10 @@ impl Feed {
         let customer = state.customer(id);
         let feed = &mut self.customers[id.index()];
         let mut pairs = std::mem::take(&mut feed.pairs);
+        let mut watches = std::mem::take(&mut feed.watches);
         let mut orders = std::mem::take(&mut feed.orders);
         let was_read = std::mem::replace(&mut feed.read, true);
-        let mut fast = self.align(&mut pairs, customer.pairs()) && was_read;
+        let mut fast = self.align(&mut pairs, &mut watches, customer.pairs()) && was_read;
         // Scratch buffers kept by the feed: an order allocates nothing here.
         let mut reads = std::mem::take(&mut self.reads);
         let mut new_days = std::mem::take(&mut self.new_days);
@@ -455,6 +525,7 @@ impl Feed {
                 Read::Appended {
                     removed: None,
                     added,
+                    ..
                 } => new_days.extend_from_slice(added),
                 _ => fast = false,
             }
@@ -471,18 +542,26 @@ impl Feed {
             // Order days appended after every purchase: each unchanged pair's gap grows by
             // them (a changed pair is measured below).
             let moved = (orders.len() - before) as u32;
-            for watch in pairs.iter_mut().filter_map(|p| p.watch.as_deref_mut()) {
+            for watch in &mut watches {
                 watch.gap_orders += moved;
             }
             for (i, read) in &reads {
-                let (pair, history) = (&mut pairs[*i as usize], &customer.pairs()[*i as usize]);
-                self.measure_one(id, pair, history, Some(read), &orders, as_of);
+                let at = (*i as usize, &customer.pairs()[*i as usize]);
+                self.measure_one(
+                    id,
+                    (&mut pairs, &mut watches),
+                    at,
+                    Some(read),
+                    &orders,
+                    as_of,
+                );
             }
         } else {
             let mut reads = reads.iter().peekable();
-            for (i, (pair, history)) in pairs.iter_mut().zip(customer.pairs()).enumerate() {
+            for (i, history) in customer.pairs().iter().enumerate() {
                 let read = reads.next_if(|(at, _)| *at as usize == i).map(|(_, r)| r);
-                self.measure_one(id, pair, history, read, &orders, as_of);
+                let at = (i, history);
+                self.measure_one(id, (&mut pairs, &mut watches), at, read, &orders, as_of);
             }
         }
         reads.clear();
@@ -491,6 +570,7 @@ impl Feed {
         self.new_days = new_days;
         let feed = &mut self.customers[id.index()];
         feed.pairs = pairs;
+        feed.watches = watches;
         feed.last_order = orders.last().copied();
         feed.orders = orders;
         feed.future = future;
@@ -499,13 +579,18 @@ impl Feed {
     /// Aligns a customer's cached pairs with its histories (both by product): a new pair is
     /// inserted, a pair gone from the state (only a merge does that) has its counts dropped.
     /// False when a pair was gone.
-    fn align(&mut self, pairs: &mut Vec<PairFeed>, histories: &[PairHistory]) -> bool {
+    fn align(
+        &mut self,
+        pairs: &mut Vec<PairFeed>,
+        watches: &mut Vec<Watch>,
+        histories: &[PairHistory],
+    ) -> bool {
         let mut kept = true;
         let mut i = 0;
         for history in histories {
             while pairs.get(i).is_some_and(|p| p.product < history.product) {
                 let gone = pairs.remove(i);
-                self.forget_pair(gone);
+                self.forget_pair(gone, watches);
                 kept = false;
             }
             if pairs.get(i).is_none_or(|p| p.product != history.product) {
@@ -513,9 +598,12 @@ impl Feed {
             }
             i += 1;
         }
-        for gone in pairs.drain(i..) {
-            self.forget_pair(gone);
+        for gone in pairs.split_off(i) {
+            self.forget_pair(gone, watches);
             kept = false;
+        }
+        if !kept {
+            place_watches(pairs);
         }
         kept
     }
@@ -525,23 +613,48 @@ impl Feed {
     fn measure_one(
         &mut self,
         id: CustomerId,
-        pair: &mut PairFeed,
-        history: &PairHistory,
+        (pairs, watches): (&mut [PairFeed], &mut Vec<Watch>),
+        (i, history): (usize, &PairHistory),
         read: Option<&Read>,
         orders: &[Day],
         as_of: Day,
     ) {
+        let pair = &mut pairs[i];
         let all = history.lines();
         let visible = &all[..lines_until(all, pair.cursor.lines as usize, as_of)];
         let read_days = (
             pair.cursor.purchases(),
             pair.cursor.first().unwrap_or(Day(i32::MAX)),
         );
-        let measured = measure_recent(visible, read_days, orders, as_of, &mut pair.year_mark);
+        // A watched pair's kept last days follow its re-read; a pair not watched reads them.
+        let mut scratch = RecentDays::default();
+        let recent = match pair.watch.map(|w| &mut watches[w as usize]) {
+            Some(watch) => {
+                match read {
+                    Some(Read::Appended { from, .. }) => {
+                        watch.recent.reread(&visible[*from as usize..])
+                    }
+                    Some(Read::Rewritten) => watch.recent.clear(),
+                    None => {}
+                }
+                &mut watch.recent
+            }
+            None => &mut scratch,
+        };
+        let measured = measure_recent(
+            visible,
+            read_days,
+            orders,
+            as_of,
+            &mut pair.year_mark,
+            recent,
+        );
         self.count_pair_days(pair, read, visible, measured.is_some());
         let product = &mut self.products[history.product.index()];
         let Some(m) = measured else {
-            if let Some(watch) = pair.watch.take() {
+            if let Some(w) = pair.watch.take() {
+                let watch = watches.remove(w as usize);
+                place_watches(pairs);
                 product.expected -= watch.pause_share;
                 self.remove_group(&watch, history.product);
             }
@@ -554,7 +667,7 @@ impl Feed {
         let pause_share = (pause_expectation(&m.rhythm) * FIXED).round() as i64;
         let due = due_day(&m.rhythm, m.last);
         let value = pair_value(&m.rhythm, self.horizon);
-        match &mut pair.watch {
+        match pair.watch.map(|w| &mut watches[w as usize]) {
             Some(watch) => {
                 product.expected += pause_share - watch.pause_share;
                 watch.pause_share = pause_share;
@@ -567,35 +680,45 @@ impl Feed {
                 watch.gap_orders = m.gap_orders;
                 watch.seasonal_until = m.seasonal_until;
             }
-            slot @ None => {
+            None => {
                 product.expected += pause_share;
-                *slot = Some(Box::new(Watch {
-                    lapse: PairLapse {
-                        customer: id,
-                        product: history.product,
-                        rhythm: m.rhythm,
-                        last: m.last,
-                        due,
-                        probability: f64::NAN,
-                        value,
-                        watched: false,
-                        reportable: false,
+                let at = watches.partition_point(|w| w.lapse.product < history.product);
+                pair.watch = Some(at as u32);
+                watches.insert(
+                    at,
+                    Watch {
+                        lapse: PairLapse {
+                            customer: id,
+                            product: history.product,
+                            rhythm: m.rhythm,
+                            last: m.last,
+                            due,
+                            probability: f64::NAN,
+                            value,
+                            watched: false,
+                            reportable: false,
+                        },
+                        gap_orders: m.gap_orders,
+                        overdue_after: 0,
+                        priors_generation: None,
+                        seasonal_until: m.seasonal_until,
+                        pause_share,
+                        group: None,
+                        recent: scratch,
                     },
-                    gap_orders: m.gap_orders,
-                    overdue_after: 0,
-                    priors_generation: None,
-                    seasonal_until: m.seasonal_until,
-                    pause_share,
-                    group: None,
-                }));
+                );
+                place_watches(pairs);
             }
         }
     }
 
-    fn forget_pair(&mut self, pair: PairFeed) {
+    /// Drops a pair gone from the state, and its watch (the pairs' places are set after).
+    fn forget_pair(&mut self, pair: PairFeed, watches: &mut Vec<Watch>) {
         let product = &mut self.products[pair.product.index()];
         product.rebuild = true;
-        if let Some(watch) = pair.watch {
+        if pair.watch.is_some() {
+            let at = watches.partition_point(|w| w.lapse.product < pair.product);
+            let watch = watches.remove(at);
             product.expected -= watch.pause_share;
             self.remove_group(&watch, pair.product);
         }
@@ -614,7 +737,7 @@ impl Feed {
     ) {
         let product = &mut self.products[pair.product.index()];
         match read {
-            Some(Read::Appended { removed, added }) => {
+            Some(Read::Appended { removed, added, .. }) => {
                 let maps = [
                     (&mut product.all_days, true),
                     (&mut product.regular_days, pair.regular_counted),
@@ -690,8 +813,7 @@ impl Feed {
         let pairs = self
             .customers
             .iter()
-            .flat_map(|c| &c.pairs)
-            .filter_map(|p| p.watch.as_deref())
+            .flat_map(|c| &c.watches)
             .map(|w| MeasuredPair {
                 product: w.lapse.product.index(),
                 customer: w.lapse.customer.index(),
@@ -703,34 +825,20 @@ impl Feed {
     }
 
     fn remove_group(&mut self, watch: &Watch, product: ProductId) {
-        if let Some((segment, lapsed, value)) = watch.group {
-            let group = self.groups.entry((segment, product)).or_default();
-            group.0 -= 1;
-            self.all_pairs -= 1;
-            if lapsed {
-                group.1 -= 1;
-                group.2 -= value;
-                self.all_lapsed -= 1;
-            }
-            if group.0 == 0 {
-                self.groups.remove(&(segment, product));
-            }
-        }
+        let totals = (&mut self.all_pairs, &mut self.all_lapsed);
+        move_group(&mut self.groups, totals, product, watch.group, None);
     }
 
     /// Judges a customer's cached pairs at `as_of` (watched, reportable), updates its segment
     /// counts, its timer and its current item-level keys. Reads no history.
     fn judge_customer(&mut self, state: &State, id: CustomerId, as_of: Day) {
-        let mut pairs = std::mem::take(&mut self.customers[id.index()].pairs);
+        let mut watches = std::mem::take(&mut self.customers[id.index()].watches);
         let last_order = self.customers[id.index()].last_order;
         let segment = state.customer(id).master.segment;
         let mut timer = self.customers[id.index()].future;
         let mut earliest = |d: Day| timer = Some(timer.map_or(d, |t: Day| t.min(d)));
-        for pair in &mut pairs {
-            let Some(watch) = pair.watch.as_deref_mut() else {
-                continue;
-            };
-            let product = &self.products[pair.product.index()];
+        for watch in &mut watches {
+            let product = &self.products[watch.lapse.product.index()];
             let lapse = &mut watch.lapse;
             let seasonal = watch.seasonal_until.is_some_and(|u| as_of < u);
             let before_restart = product.restart.is_some_and(|r| lapse.last < r);
@@ -768,35 +876,13 @@ impl Feed {
             }
             let group = segment.map(|s| (s, in_window, lapse.value));
             if group != watch.group {
-                let old = watch.group.take();
-                if let Some((s, was_lapsed, value)) = old {
-                    let g = self.groups.entry((s, pair.product)).or_default();
-                    g.0 -= 1;
-                    self.all_pairs -= 1;
-                    if was_lapsed {
-                        g.1 -= 1;
-                        g.2 -= value;
-                        self.all_lapsed -= 1;
-                    }
-                    if g.0 == 0 {
-                        self.groups.remove(&(s, pair.product));
-                    }
-                }
-                if let Some((s, now_lapsed, value)) = group {
-                    let g = self.groups.entry((s, pair.product)).or_default();
-                    g.0 += 1;
-                    self.all_pairs += 1;
-                    if now_lapsed {
-                        g.1 += 1;
-                        g.2 += value;
-                        self.all_lapsed += 1;
-                    }
-                }
+                let totals = (&mut self.all_pairs, &mut self.all_lapsed);
+                move_group(&mut self.groups, totals, lapse.product, watch.group, group);
                 watch.group = group;
             }
         }
         let feed = &mut self.customers[id.index()];
-        feed.pairs = pairs;
+        feed.watches = watches;
         if timer != feed.timer {
             feed.generation = feed.generation.wrapping_add(1);
             feed.timer = timer;
@@ -812,7 +898,7 @@ impl Feed {
     fn refresh_keys(&mut self, id: CustomerId) {
         let feed = &mut self.customers[id.index()];
         let (mut regular, mut lapsed) = (0usize, Vec::new());
-        for w in feed.pairs.iter().filter_map(|p| p.watch.as_deref()) {
+        for w in &feed.watches {
             regular += 1;
             if w.lapse.reportable {
                 lapsed.push(w.lapse.product);
@@ -898,11 +984,8 @@ impl Feed {
                 continue;
             }
             let segment = state.customer(c).master.segment;
-            let watches: BTreeMap<ProductId, &Watch> = feed
-                .pairs
-                .iter()
-                .filter_map(|p| p.watch.as_deref().map(|w| (p.product, w)))
-                .collect();
+            let watches: BTreeMap<ProductId, &Watch> =
+                feed.watches.iter().map(|w| (w.lapse.product, w)).collect();
             let (now, before) = (&feed.current, &feed.reported);
             if now.variety && !before.variety {
                 let lapsed: Vec<&PairLapse> = watches

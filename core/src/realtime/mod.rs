@@ -9,6 +9,7 @@
 mod day_counts;
 pub mod feed;
 mod pair_reader;
+mod recent_days;
 mod recent_rhythm;
 pub mod timer_queue;
 

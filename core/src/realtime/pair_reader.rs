@@ -10,6 +10,7 @@
 //! day is, the rhythm, the seasonal pause) stay in the state and the detectors; the tests here
 //! check the result equals [`measure_pair`] on the whole history.
 
+use super::recent_days::RecentDays;
 use super::recent_rhythm::{recent_rhythm, RECENT};
 use crate::day::Day;
 use crate::detect::lapses::{seasonal_until, PairMeasure, MIN_PURCHASES, PAUSE_WINDOW_DAYS};
@@ -36,8 +37,10 @@ pub(super) struct Cursor {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Read {
     /// Only the last day and later ones changed: the purchase day that stopped being one (the
-    /// last day, netted out by a return) and the new purchase days, ascending.
+    /// last day, netted out by a return) and the new purchase days, ascending; `from` is the
+    /// first line re-read (the start of the last line day read before).
     Appended {
+        from: u32,
         removed: Option<Day>,
         added: SmallVec<[Day; 4]>,
     },
@@ -105,7 +108,11 @@ impl Cursor {
             // No purchase before the netted-out day: the first is now the first added.
             self.first = added.first().copied();
         }
-        Read::Appended { removed, added }
+        Read::Appended {
+            from: start as u32,
+            removed,
+            added,
+        }
     }
 
     /// The cursor of a pair read in full.
@@ -118,10 +125,11 @@ impl Cursor {
 
 /// Measures a pair from its `visible` lines (those up to `as_of`) with `purchases` purchase
 /// days, the first on `first` (as its cursor read them), on the customer's order days `orders`:
-/// [`measure_pair`] reading only the pair's last `RECENT_INTERVALS + 1` purchase days and, for
-/// a pair older than a year, its first purchase after a year before the last. Allocates nothing. `year_mark` is where the lines of the year before
-/// the last purchase began at the previous measure (any index is correct, a close one is cheap):
-/// it moves on to the current one.
+/// [`measure_pair`] reading only the pair's last `RECENT_INTERVALS + 1` purchase days (`recent`,
+/// filled from the lines when they are not all kept) and, for a pair older than a year, its
+/// first purchase after a year before the last. Allocates nothing. `year_mark` is where the
+/// lines of the year before the last purchase began at the previous measure (any index is
+/// correct, a close one is cheap): it moves on to the current one.
 ///
 /// [`measure_pair`]: crate::detect::lapses::measure_pair
 pub(super) fn measure_recent(
@@ -130,18 +138,16 @@ pub(super) fn measure_recent(
     orders: &[Day],
     as_of: Day,
     year_mark: &mut u32,
+    recent: &mut RecentDays,
 ) -> Option<PairMeasure> {
     if (purchases as usize) < MIN_PURCHASES {
         return None;
     }
-    let (mut days, mut nets) = ([Day(0); RECENT], [0.0; RECENT]);
-    let mut n = 0;
-    for d in line_days(visible).rev().filter(|d| d.purchase).take(RECENT) {
-        days[RECENT - 1 - n] = d.day;
-        nets[RECENT - 1 - n] = d.net;
-        n += 1;
+    if !recent.complete(purchases) {
+        recent.fill(visible);
     }
-    let (days, nets) = (&days[RECENT - n..], &nets[RECENT - n..]);
+    let (days, nets) = (recent.days(), recent.nets());
+    let n = days.len();
     // The order clock, as `orders_between` counts it: order days up to each purchase day,
     // searched back from the end (the pair's last days are the customer's last orders).
     let mut position = [0usize; RECENT];
@@ -256,7 +262,8 @@ mod tests {
         h
     }
 
-    fn check_measure(h: &PairHistory, as_of: Day, cursor: &Cursor) {
+    /// `recent` is what the feed kept of the pair's last days (filled here when incomplete).
+    fn check_measure(h: &PairHistory, as_of: Day, cursor: &Cursor, recent: &mut RecentDays) {
         let (days, nets): (Vec<Day>, Vec<f64>) = h.purchases_until(as_of).unzip();
         let visible = h.until(as_of);
         assert_eq!(cursor.lines as usize, visible.len());
@@ -270,10 +277,11 @@ mod tests {
         let first = days.first().copied().unwrap_or(Day(i32::MAX));
         assert_eq!(cursor.first(), days.first().copied());
         let read = (cursor.purchases(), first);
-        let recent = measure_recent(visible, read, &orders, as_of, &mut mark);
-        // A mark left by an earlier measure gives the same.
+        let recent = measure_recent(visible, read, &orders, as_of, &mut mark, recent);
+        // A mark left by an earlier measure, and last days read from the lines, give the same.
         let mut stale = visible.len() as u32 / 3;
-        let again = measure_recent(visible, read, &orders, as_of, &mut stale);
+        let mut filled = RecentDays::default();
+        let again = measure_recent(visible, read, &orders, as_of, &mut stale, &mut filled);
         assert_eq!(format!("{recent:?}"), format!("{again:?}"));
         if recent.as_ref().is_some_and(|r| first < r.last - 365) {
             assert_eq!(mark, stale);
@@ -304,13 +312,15 @@ mod tests {
             let mut cursor = Cursor::default();
             let mut counted: Vec<Day> = Vec::new();
             let mut rewritten = false;
+            let mut recent = RecentDays::default();
             for (i, as_of) in cuts.iter().map(|c| Day(*c)).enumerate() {
                 // Batch i: its lines arrive, some dated in the past.
                 for l in all.iter().skip(i).step_by(cuts.len()) {
                     h.insert(*l);
                 }
                 match cursor.read(h.until(as_of)) {
-                    Read::Appended { removed, added } => {
+                    Read::Appended { from, removed, added } => {
+                        recent.reread(&h.until(as_of)[from as usize..]);
                         if let Some(d) = removed {
                             prop_assert_eq!(counted.pop(), Some(d));
                         }
@@ -318,13 +328,14 @@ mod tests {
                         counted.extend(added);
                     }
                     Read::Rewritten => {
+                        recent.clear();
                         rewritten = true;
                         counted = h.purchase_days_until(as_of).collect();
                     }
                 }
                 let days: Vec<Day> = h.purchase_days_until(as_of).collect();
                 prop_assert_eq!(&counted, &days, "rewritten before: {}", rewritten);
-                check_measure(&h, as_of, &cursor);
+                check_measure(&h, as_of, &cursor, &mut recent);
             }
         }
     }
@@ -350,13 +361,16 @@ mod tests {
         let mut h = history_of(&lines);
         let mut cursor = Cursor::default();
         let read = cursor.read(h.until(Day(30)));
-        assert!(matches!(read, Read::Appended { removed: None, ref added } if added.len() == 3));
+        assert!(
+            matches!(read, Read::Appended { from: 0, removed: None, ref added } if added.len() == 3)
+        );
         lines.push(line(20, -2.0, -9.0));
         h = history_of(&lines);
         let read = cursor.read(h.until(Day(30)));
         assert_eq!(
             read,
             Read::Appended {
+                from: 2,
                 removed: Some(Day(20)),
                 added: SmallVec::new()
             }
@@ -370,10 +384,11 @@ mod tests {
         assert_eq!(
             read,
             Read::Appended {
+                from: 3,
                 removed: None,
                 added: SmallVec::from_slice(&[Day(40)])
             }
         );
-        check_measure(&h, Day(40), &cursor);
+        check_measure(&h, Day(40), &cursor, &mut RecentDays::default());
     }
 }
