@@ -8,7 +8,7 @@
 //! must be made here too (the tests will say so).
 
 use crate::day::Day;
-use crate::models::pair_rhythm::{PairRhythm, RECENT_INTERVALS, SKIP_RATIO};
+use crate::models::pair_rhythm::{mean_and_cv2, PairRhythm, RECENT_INTERVALS, SKIP_RATIO};
 
 /// Purchase days of the rhythm: its last ones.
 pub(super) const RECENT: usize = RECENT_INTERVALS + 1;
@@ -52,17 +52,11 @@ pub(super) fn recent_rhythm(
         return None;
     }
     let open = &open[..steady];
-    let count = open.len() as f64;
-    let mean_interval = open.iter().sum::<f64>() / count;
-    let var = open
-        .iter()
-        .map(|g| (g - mean_interval).powi(2))
-        .sum::<f64>()
-        / (count - 1.0);
+    let (mean_interval, cv2) = mean_and_cv2(open);
     Some(PairRhythm {
         purchases,
         mean_interval,
-        cv2: var / (mean_interval * mean_interval),
+        cv2,
         intervals: steady,
         skips: n - steady,
         median_days,
