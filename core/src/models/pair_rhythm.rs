@@ -39,9 +39,10 @@
 //! [`RhythmPriors`] by EM over every pair's intervals and open gap), so after any purchase it
 //! stops before the next with probability `q = 1 - exp(-h x median interval in days)`: an item
 //! bought weekly has four chances to stop for a monthly item's one, each a quarter as likely
-//! (a rate per purchase made every weekly item look four times as likely to have stopped after
-//! two missed purchases as it was). An open gap `g` is a censored interval: a pair still bought
-//! shows it with probability `S(g)`, a stopped pair always does, so
+//! (one rate per purchase for every pair scored weekly items two missed orders overdue at 0.55
+//! where 0.32 had stopped, on the synthetic distributor). An open gap `g` is a censored
+//! interval: a pair still bought shows it with probability `S(g)`, a stopped pair always does,
+//! so
 //!
 //! `P(stopped | gap g) = q / (q + (1 - q) S(g))`.
 
