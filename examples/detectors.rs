@@ -6,8 +6,8 @@
 //! precision against delay).
 
 use salespulse::evaluate::{
-    lapse_reliability, lapse_reliability_planted, lapse_truth_by_gap, monthly_report_baseline,
-    score_signals, ReliabilityBin,
+    lapse_reliability, lapse_reliability_planted, lapse_truth_by_day, lapse_truth_by_gap,
+    monthly_report_baseline, score_signals, ReliabilityBin,
 };
 use salespulse::synth::Label;
 use salespulse::{synth, Config, Day, Engine, SignalKind};
@@ -85,6 +85,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "\nthe planted truth by the open gap, in the pair's mean intervals (the last row: longer):"
     );
     print_reliability(&lapse_truth_by_gap(&engine, &data.labels, &days, 5));
+    println!(
+        "\nthe planted truth day by day, pairs predicted 0.4-0.8 (days before the end; the \
+         generator's events start about {} days before it):",
+        (0.4 * (end - Day::from_date(data.start)) as f64) as i32
+    );
+    println!("| day | pairs | mean predicted | observed |");
+    println!("| --- | --- | --- | --- |");
+    for (day, row) in lapse_truth_by_day(&engine, &data.labels, &days, (0.4, 0.8)) {
+        println!(
+            "| end - {} | {} | {:.3} | {:.3} |",
+            end - day,
+            row.pairs,
+            row.predicted,
+            row.observed
+        );
+    }
     println!("\nthe same against a look-ahead (stopped = no purchase in the next 120 days):");
     print_reliability(&lapse_reliability(&engine, &days, 120, 10));
     println!("\nfalse alarms by what the customer had instead:");

@@ -382,6 +382,36 @@ pub fn lapse_truth_by_gap(
     .collect()
 }
 
+/// The planted truth day by day for the watched pairs whose P(stopped) lies in `range`
+/// (`[low, high)`): one row per day of `days`, its `range` that of the probabilities. A stop
+/// model with one rate for all time is calibrated on average over the days; these rows show
+/// how far each day departs from that average when the rate of stops changes over the history
+/// (the synthetic distributor starts its events only in the last 40% of it).
+pub fn lapse_truth_by_day(
+    engine: &Engine,
+    labels: &[Label],
+    days: &[Day],
+    range: (f64, f64),
+) -> Vec<(Day, ReliabilityBin)> {
+    let state = engine.state();
+    let truth = PlantedStops::new(labels);
+    let outside = days.len();
+    let slot_of = |p: &PairLapse, day: Day| {
+        let within = p.probability >= range.0 && p.probability < range.1;
+        match days.iter().position(|d| *d == day) {
+            Some(i) if within => i,
+            _ => outside,
+        }
+    };
+    let rows = tally_watched(engine, days, days.len() + 1, slot_of, |p, day| {
+        truth.stopped(state, p, day)
+    });
+    days.iter()
+        .zip(rows)
+        .map(|(day, row)| (*day, ReliabilityBin { range, ..row }))
+        .collect()
+}
+
 /// Every watched pair of the scans at `days`, counted in `slots` by `slot_of`: pairs, mean
 /// predicted P(stopped) and the share `stopped` (ranges left for the caller).
 fn tally_watched(
@@ -521,4 +551,50 @@ pub fn monthly_report_baseline(
     delays.sort_by(f64::total_cmp);
     score.median_delay_days = median(&delays);
     score
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{synth, Config};
+
+    fn engine_of(data: &synth::Distributor) -> Engine {
+        let mut engine = Engine::new(Config::default()).unwrap();
+        engine.ingest_product_rows(&data.products);
+        engine.ingest_customer_rows(&data.customers);
+        engine.ingest_order_rows(&data.orders);
+        engine
+    }
+
+    #[test]
+    fn the_truth_by_day_splits_the_reliability_table_among_its_days() {
+        let data = synth::distributor(300, 2, 7);
+        let engine = engine_of(&data);
+        let end = Day::from_date(data.end);
+        let days: Vec<Day> = (0..4).map(|k| end - 120 - 28 * k).collect();
+        let bins = lapse_reliability_planted(&engine, &data.labels, &days, 10);
+        let in_range = |b: &&ReliabilityBin| b.range.0 >= 0.4 - 1e-9 && b.range.1 <= 0.8 + 1e-9;
+        let rows = lapse_truth_by_day(&engine, &data.labels, &days, (0.4, 0.8));
+        assert_eq!(rows.iter().map(|(d, _)| *d).collect::<Vec<_>>(), days);
+        let pairs =
+            |rows: &[(Day, ReliabilityBin)]| rows.iter().map(|(_, r)| r.pairs).sum::<usize>();
+        let from_bins: usize = bins.iter().filter(in_range).map(|b| b.pairs).sum();
+        assert_eq!(pairs(&rows), from_bins);
+        assert!(from_bins > 0, "some watched pairs fall between 0.4 and 0.8");
+        let stopped = |rows: &[(Day, ReliabilityBin)]| {
+            rows.iter()
+                .map(|(_, r)| r.observed * r.pairs as f64)
+                .sum::<f64>()
+        };
+        let from_bins_stopped: f64 = bins
+            .iter()
+            .filter(in_range)
+            .map(|b| b.observed * b.pairs as f64)
+            .sum();
+        assert!((stopped(&rows) - from_bins_stopped).abs() < 1e-6);
+        for (_, row) in &rows {
+            assert_eq!(row.range, (0.4, 0.8));
+            assert!(row.pairs == 0 || (0.4..0.8).contains(&row.predicted));
+        }
+    }
 }
