@@ -27,7 +27,7 @@
 //! item returned / decided tasks with an offered product. Pending tasks are left out of both
 //! denominators, so a rate does not sink just because last week's tasks had no time yet. The
 //! KPI table by rep (`kpis(as_of, by = rep)`) carries the same two numbers as
-//! `task_items_decided` and `task_return_to_basket_rate` ([`with_task_outcomes`]).
+//! `task_items_decided` and `task_return_to_basket_rate` (`with_task_outcomes`).
 
 use crate::brief::Brief;
 use crate::day::Day;

@@ -13,7 +13,7 @@
 //!   returns; items everyone buys count little) and finds the most similar customers by cosine
 //!   through an inverted index, touching only customers that share an item.
 //!
-//! [`Recommender`] blends both into a score per never-bought item; [`offers`] adds a suggested
+//! [`Recommender`] blends both into a score per never-bought item; [`offers()`] adds a suggested
 //! price (what similar customers pay, at this customer's usual discount), the revenue over the
 //! horizon and evidence in words: that is `Engine::recommend`, and its strongest rows are the
 //! `cross_sell` signals. [`hit_rate`] measures the whole against a popularity baseline.
@@ -46,7 +46,7 @@
 //! ```
 //!
 //! Files: [`profiles`] (each customer's bought items, the input), [`cooccurrence`],
-//! [`similar`], [`recommend`] (scoring), [`offers`] (prices, revenue, words, the table) and
+//! [`similar`], [`recommend`] (scoring), [`offers`](mod@offers) (prices, revenue, words, the table) and
 //! [`quality`] (hit rate@k).
 
 pub mod cooccurrence;

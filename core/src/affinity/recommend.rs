@@ -12,7 +12,7 @@
 //! score = `rule_weight` x rule + (1 - `rule_weight`) x neighbours, in 0..=1. When fewer than k
 //! items have evidence, the list is filled with the most popular items the customer lacks
 //! (score 0, marked `popular`). It works on dense `u32` ids, so it serves the engine and any
-//! other data alike; prices, revenue and words live in [`super::offers`].
+//! other data alike; prices, revenue and words live in [`super::offers`](mod@super::offers).
 //!
 //! Must not touch: the engine's state or signals.
 

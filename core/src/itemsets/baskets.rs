@@ -10,7 +10,7 @@
 //! Positions in the flat vector are `u32` too (4 billion pairs, 16 GiB of ids, is the limit):
 //! the offsets are a fifth of the memory mining holds for the baskets.
 //!
-//! Must not touch: mining or rules (see [`super::fpgrowth`], [`super::rules`]).
+//! Must not touch: mining or rules (see [`super::fpgrowth`], [`super::rules`](mod@super::rules)).
 
 use super::packed::PackedIds;
 use crate::error::{Error, Result};

@@ -5,10 +5,10 @@
 //! (parent, item) -> child map and its chains are linked once the map is freed; conditional
 //! trees from their paths sorted lexicographically so that shared prefixes are adjacent and no
 //! child lookup is needed), conditional trees and their mining, and mlxtend's support
-//! thresholds (see [`Thresholds`]). Memory is bounded by the (basket, item) pairs: the tree has
+//! thresholds (see `Thresholds`). Memory is bounded by the (basket, item) pairs: the tree has
 //! at most one node per pair, and each conditional tree at most one per node of its parent.
 //!
-//! Must not touch: basket input ([`super::baskets`]) or rules ([`super::rules`]).
+//! Must not touch: basket input ([`super::baskets`]) or rules ([`super::rules`](mod@super::rules)).
 
 use super::baskets::Baskets;
 use super::frequent::FrequentItemsets;

@@ -5,7 +5,7 @@
 //! supports, with mlxtend's operation order (so values agree to the last bit) and its
 //! conventions for the undefined cases.
 //!
-//! Must not touch: which rules exist ([`super::rules`]).
+//! Must not touch: which rules exist ([`super::rules`](mod@super::rules)).
 
 use crate::error::{Error, Result};
 

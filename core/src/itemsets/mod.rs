@@ -70,7 +70,7 @@
 //!
 //! Files: [`baskets`] (input; `packed.rs` holds a table's rows in as few bytes as their ids
 //! need while they are placed), [`fpgrowth`] (mining), [`frequent`] (the itemsets and their
-//! table form), [`rules`] and [`metrics`]. Incremental co-occurrence counts for the engine live
+//! table form), [`rules`](mod@rules) and [`metrics`]. Incremental co-occurrence counts for the engine live
 //! elsewhere (`affinity`), not here.
 
 pub mod baskets;

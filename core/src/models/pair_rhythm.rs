@@ -51,8 +51,8 @@
 //! The stop rate is one number for the whole history. When stops come in a burst (a
 //! competitor's launch), the probabilities are right on average over the history and off on
 //! both sides of the burst: on the synthetic distributor, whose events all start in the last
-//! 40% of its history, pairs scored 0.5-0.6 had stopped 4% of the time at the burst's start
-//! and 74% a few months into it (BENCHMARKS.md, `evaluate::lapse_truth_by_day`). A rate that
+//! 40% of its history, pairs scored 0.4-0.8 (0.53 on average) had stopped 4% of the time at
+//! the burst's start and 74% a few months into it (BENCHMARKS.md, `evaluate::lapse_truth_by_day`). A rate that
 //! follows time needs a smoothing or change-point model of its own, not a shorter window: the
 //! last 90 to 365 days alone over-correct after the burst.
 

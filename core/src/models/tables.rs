@@ -3,7 +3,7 @@
 //! Owns: everything beyond type conversion that the Python and Node bindings need to offer the
 //! models of API.md's "Models that stand alone" on user data:
 //!
-//! - [`rfm_summary_table`] / [`rfm_summary_arrow`]: a transactions table (a [`Batch`], or Arrow
+//! - [`rfm_summary_table`] / `rfm_summary_arrow` (feature `arrow`): a transactions table (a [`Batch`], or Arrow
 //!   record batches) summarised per customer as [`rfm_summary`] does, as a [`Frame`];
 //! - the names the bindings accept for periods and time units ([`parse_freq`],
 //!   [`parse_time_unit`]) and for parameters ([`params_from_pairs`]), and [`check_fit_options`];
