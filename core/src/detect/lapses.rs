@@ -181,6 +181,7 @@ pub(crate) fn seasonal_until(first: Day, first_after: Day, last: Day, as_of: Day
 pub(crate) fn lapse_probability(
     rhythm: &PairRhythm,
     gap: f64,
+    last: Day,
     product: ProductId,
     customer: CustomerId,
     priors: &RhythmPriors,
@@ -190,7 +191,7 @@ pub(crate) fn lapse_probability(
         priors.customer_cv2[customer.index()],
     );
     let skip_rate = rhythm.pooled_skip_rate(priors);
-    rhythm.lapse(gap, cv2, skip_rate, priors.stop_chance(rhythm))
+    rhythm.lapse(gap, cv2, skip_rate, priors.stop_chance(rhythm, last))
 }
 
 /// When the next purchase of a pair last bought on `last` was due.
@@ -239,9 +240,11 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
             customer: m.customer.index(),
             rhythm: &m.rhythm,
             gap: m.gap,
+            last: m.last,
         }),
         scene.state.products().len(),
         scene.state.customers().len(),
+        scene.as_of,
     );
     let threshold = scene.config.thresholds.item_lapsed_probability;
     let horizon = f64::from(scene.config.horizon_days);
@@ -249,7 +252,8 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
     let pairs: Vec<PairLapse> = measured
         .into_iter()
         .map(|m| {
-            let probability = lapse_probability(&m.rhythm, m.gap, m.product, m.customer, &priors);
+            let probability =
+                lapse_probability(&m.rhythm, m.gap, m.last, m.product, m.customer, &priors);
             let due = due_day(&m.rhythm, m.last);
             let customer_still_buys = scene.days_of(m.customer).last().is_some_and(|d| *d > due);
             let before_restart = restarts[m.product.index()].is_some_and(|r| m.last < r);

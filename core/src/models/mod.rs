@@ -11,4 +11,5 @@ pub mod pair_rhythm;
 pub mod pipeline;
 pub mod rfm;
 pub mod seasonality;
+pub mod stop_rates;
 pub mod tables;

@@ -35,12 +35,14 @@
 //!
 //! `S(g) = (1 - s) S₁(g) + s (1 - s) S₂(g) + s² S₃(g)`, `Sₖ` the survival of a sum of `k`.
 //!
-//! A pair stops at a rate `h` per calendar day, the same for every pair (learned by
-//! [`RhythmPriors`] by EM over every pair's intervals and open gap), so after any purchase it
-//! stops before the next with probability `q = 1 - exp(-h x median interval in days)`: an item
-//! bought weekly has four chances to stop for a monthly item's one, each a quarter as likely
-//! (one rate per purchase for every pair scored weekly items two missed orders overdue at 0.55
-//! where 0.32 had stopped, on the synthetic distributor). An open gap `g` is a censored
+//! A pair stops at a rate `h(t)` per calendar day, the same for every pair on a given day and
+//! changing over time in blocks of two months ([`super::stop_rates`], learned by EM over every
+//! pair's watched time and open gap), so after a purchase on day `L` it stops before the next
+//! with probability `q = 1 - exp(-∫ h from L to L + median interval in days)`: an item bought
+//! weekly has four chances to stop for a monthly item's one, each a quarter as likely (one rate
+//! per purchase for every pair scored weekly items two missed orders overdue at 0.55 where 0.32
+//! had stopped, on the synthetic distributor), and a pair last bought in a burst of stops (a
+//! competitor's launch) is likelier to have stopped than one last bought before it. An open gap `g` is a censored
 //! interval: a pair still bought shows it with probability `S(g)`, a stopped pair always does,
 //! so
 //!
@@ -48,14 +50,13 @@
 //!
 //! # Limits
 //!
-//! The stop rate is one number for the whole history. When stops come in a burst (a
-//! competitor's launch), the probabilities are right on average over the history and off on
-//! both sides of the burst: on the synthetic distributor, whose events all start in the last
-//! 40% of its history, pairs scored 0.4-0.8 (0.53 on average) had stopped 4% of the time at
-//! the burst's start and 74% a few months into it (BENCHMARKS.md, `evaluate::lapse_truth_by_day`). A rate that
-//! follows time needs a smoothing or change-point model of its own, not a shorter window: the
-//! last 90 to 365 days alone over-correct after the burst.
+//! The latest block of the stop rate is the least certain: a stop shows only once the pair's
+//! gap has grown past its rhythm, so the stops of the last weeks are mostly still to be seen
+//! when the rate is learned, and the block borrows from the others (see
+//! [`super::stop_rates`]). Calibration against the planted truth is in BENCHMARKS.md.
 
+use super::stop_rates::{StopRates, WatchedPair};
+use crate::day::Day;
 use crate::detect::rhythm::{gap_survival, median, MIN_CV2};
 
 /// Weight, in intervals, of the product's and the customer's pooled CV² in a pair's CV².
@@ -194,15 +195,10 @@ pub struct RhythmPriors {
     /// rate: the beta-binomial prior's `α + β`, from how much more the pairs' skip counts
     /// spread than a shared rate would make them.
     pub skip_prior_weight: f64,
-    /// Stops per pair and calendar day: see [`RhythmPriors::stop_chance`].
-    pub stop_rate: f64,
+    /// Stops per pair and calendar day, over time: see [`RhythmPriors::stop_chance`].
+    pub stop_rates: StopRates,
 }
 
-/// EM steps at most when learning the stop rate (it settles in a few dozen).
-const STOP_RATE_EM_STEPS: usize = 200;
-/// The stop rate per day is kept within these bounds (a population with no stops yet still
-/// may stop).
-const STOP_RATE_BOUNDS: (f64, f64) = (1e-6, 0.1);
 /// Pairs skipping more than this share of their intervals carry their own skip rate and are
 /// left out of the population's.
 const OCCASIONAL_SKIP_SHARE: f64 = 0.25;
@@ -219,14 +215,17 @@ pub struct MeasuredPair<'a> {
     pub rhythm: &'a PairRhythm,
     /// Clock units since its last purchase.
     pub gap: f64,
+    /// Its last purchase day.
+    pub last: Day,
 }
 
 impl RhythmPriors {
-    /// Learns the priors from every measured pair.
+    /// Learns the priors on day `as_of` from every measured pair.
     pub fn learn<'a>(
         pairs: impl Iterator<Item = MeasuredPair<'a>> + Clone,
         products: usize,
         customers: usize,
+        as_of: Day,
     ) -> RhythmPriors {
         let mut by_product: Vec<Vec<f64>> = vec![Vec::new(); products];
         let mut by_customer: Vec<Vec<f64>> = vec![Vec::new(); customers];
@@ -251,65 +250,45 @@ impl RhythmPriors {
             population_cv2,
             skip_rate,
             skip_prior_weight,
-            stop_rate: STOP_RATE_BOUNDS.0,
+            stop_rates: StopRates::constant(0.0, as_of),
         };
-        priors.stop_rate = priors.learn_stop_rate(pairs);
+        priors.stop_rates = priors.learn_stop_rates(pairs, as_of);
         priors
     }
 
-    /// The chance that a pair stops after a purchase, before its next one is due: the stop
-    /// rate per day over the pair's median interval in days. A stop is an event in time, not
-    /// in purchases: an item bought weekly has four purchases in which to stop for a monthly
-    /// item's one, and each is a quarter as likely to be its last.
-    pub fn stop_chance(&self, rhythm: &PairRhythm) -> f64 {
-        stop_chance(self.stop_rate, rhythm)
+    /// The chance that a pair last bought on `last` stops before its next purchase: the stop
+    /// rate per day summed over the pair's median interval in days after `last`. A stop is an
+    /// event in time, not in purchases: an item bought weekly has four purchases in which to
+    /// stop for a monthly item's one, and each is a quarter as likely to be its last.
+    pub fn stop_chance(&self, rhythm: &PairRhythm, last: Day) -> f64 {
+        self.stop_rates
+            .stop_chance(f64::from(last.0), rhythm.median_days)
     }
 
-    /// The stop rate per day that makes the pairs' open gaps most likely, by EM: every
-    /// completed interval of a pair is time in which it went on (a skipped purchase counts
-    /// twice), and its open gap followed a
-    /// purchase after which it stopped with P(stopped | gap) (the E step); the rate is the
-    /// expected stops over that time (the M step). Counting only the gaps beyond any plausible
-    /// interval as stops would leave out the recent ones and set the rate too low.
-    fn learn_stop_rate<'a>(&self, pairs: impl Iterator<Item = MeasuredPair<'a>>) -> f64 {
-        let mut exposure = 0.0;
-        let pairs: Vec<(f64, f64)> = pairs
+    /// The stop rates that make the pairs' open gaps most likely ([`StopRates::learn`]): each
+    /// pair is watched over its recent intervals (a skipped purchase counts twice) and its open
+    /// gap, and its open gap would be seen with the gap's survival if it still bought.
+    fn learn_stop_rates<'a>(
+        &self,
+        pairs: impl Iterator<Item = MeasuredPair<'a>>,
+        as_of: Day,
+    ) -> StopRates {
+        let watched: Vec<WatchedPair> = pairs
             .map(|p| {
                 let r = p.rhythm;
-                exposure += (r.intervals + 2 * r.skips + 1) as f64 * r.median_days;
+                let interval_days = r.median_days.max(1.0);
+                let last = f64::from(p.last.0);
                 let cv2 = r.pooled_cv2(self.product_cv2[p.product], self.customer_cv2[p.customer]);
-                (
-                    r.median_days,
-                    r.gap_survival(p.gap, cv2, r.pooled_skip_rate(self)),
-                )
+                WatchedPair {
+                    from: last - (r.intervals + 2 * r.skips) as f64 * interval_days,
+                    last,
+                    interval_days,
+                    survival: r.gap_survival(p.gap, cv2, r.pooled_skip_rate(self)),
+                }
             })
             .collect();
-        if pairs.is_empty() {
-            return STOP_RATE_BOUNDS.0;
-        }
-        let mut rate = STOP_RATE_BOUNDS.0;
-        for _ in 0..STOP_RATE_EM_STEPS {
-            let stops: f64 = pairs
-                .iter()
-                .map(|&(mean, survival)| {
-                    let q = 1.0 - (-rate * mean).exp();
-                    q / (q + (1.0 - q) * survival)
-                })
-                .sum();
-            let next = (stops / exposure).clamp(STOP_RATE_BOUNDS.0, STOP_RATE_BOUNDS.1);
-            let settled = (next - rate).abs() < 1e-9;
-            rate = next;
-            if settled {
-                break;
-            }
-        }
-        rate
+        StopRates::learn(&watched, as_of)
     }
-}
-
-/// `1 - exp(-rate x median interval in days)`: a pair's chance to stop within one interval.
-fn stop_chance(rate: f64, rhythm: &PairRhythm) -> f64 {
-    1.0 - (-rate * rhythm.median_days).exp()
 }
 
 /// The prior weight is kept within these bounds: never less than [`PRIOR_INTERVALS`], and at
@@ -460,7 +439,7 @@ mod tests {
             population_cv2: 0.1,
             skip_rate: rate,
             skip_prior_weight: weight,
-            stop_rate: 0.01,
+            stop_rates: StopRates::constant(0.01, Day(0)),
         };
         let clean = with_skips(0, 12).pooled_skip_rate(&priors);
         assert!(
@@ -479,20 +458,27 @@ mod tests {
                 customer: c,
                 rhythm: &r,
                 gap,
+                last: Day(40),
             })
         };
-        let priors = RhythmPriors::learn(measured(), 1, 2);
-        // Four pairs watched for four intervals and their open gap, 10 days each: 200 days.
-        // The two far gaps are stops for certain, the two short ones each as likely as any
-        // pair's stop within an interval; at the fixed point those expected stops are the
-        // rate times the time.
-        let q = priors.stop_chance(&r);
-        let expected_stops = 2.0 + 2.0 * q / (q + (1.0 - q) * r.gap_survival(2.5, MIN_CV2, 0.0));
-        assert!(
-            (priors.stop_rate * 200.0 - expected_stops).abs() < 0.02,
-            "{priors:?}"
-        );
-        assert!(priors.stop_rate > 2.0 / 200.0 && priors.stop_rate < 2.5 / 200.0);
+        let priors = RhythmPriors::learn(measured(), 1, 2, Day(50));
+        assert_eq!(priors.stop_rates.rates.len(), 1, "50 days: one block");
+        // Each pair is watched over its four intervals from day 0 and, on day 50, has either
+        // gone on (50 days) or stopped half an interval after its last purchase (45 days), with
+        // P(stopped | its gap). At the fixed point the expected stops are the rate times the
+        // expected time watched.
+        let q = priors.stop_chance(&r, Day(40));
+        let (mut stops, mut days) = (0.0, 0.0);
+        for &(gap, c) in &pairs {
+            let cv2 = r.pooled_cv2(priors.product_cv2[0], priors.customer_cv2[c]);
+            let survival = r.gap_survival(gap, cv2, r.pooled_skip_rate(&priors));
+            let stopped = q / (q + (1.0 - q) * survival);
+            stops += stopped;
+            days += (1.0 - stopped) * 50.0 + stopped * 45.0;
+        }
+        let rate = priors.stop_rates.rates[0];
+        assert!((rate * days - stops).abs() < 1e-6, "{priors:?}");
+        assert!(rate > 2.0 / 200.0 && rate < 2.5 / 190.0, "{rate}");
         assert_eq!(priors.skip_rate, SKIP_RATE_BOUNDS.0, "no skips seen");
         assert_eq!(priors.product_cv2, vec![0.0]);
     }
@@ -500,11 +486,11 @@ mod tests {
     #[test]
     fn a_pair_bought_four_times_as_often_is_a_quarter_as_likely_to_stop_per_purchase() {
         let priors = RhythmPriors {
-            stop_rate: 0.001,
-            ..RhythmPriors::learn(std::iter::empty(), 0, 0)
+            stop_rates: StopRates::constant(0.001, Day(0)),
+            ..RhythmPriors::learn(std::iter::empty(), 0, 0, Day(0))
         };
-        let weekly = priors.stop_chance(&rhythm_of(&[0, 7, 14, 21]));
-        let monthly = priors.stop_chance(&rhythm_of(&[0, 28, 56, 84]));
+        let weekly = priors.stop_chance(&rhythm_of(&[0, 7, 14, 21]), Day(21));
+        let monthly = priors.stop_chance(&rhythm_of(&[0, 28, 56, 84]), Day(84));
         assert!((monthly / weekly - 4.0).abs() < 0.05, "{weekly} {monthly}");
     }
 }

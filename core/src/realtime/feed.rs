@@ -353,7 +353,7 @@ impl Feed {
             customers: Vec::new(),
             products: Vec::new(),
             timers: TimerQueue::default(),
-            priors: RhythmPriors::learn(std::iter::empty(), 0, 0),
+            priors: RhythmPriors::learn(std::iter::empty(), 0, 0, as_of),
             priors_generation: 0,
             refitted_on: as_of,
             groups: BTreeMap::new(),
@@ -392,7 +392,7 @@ impl Feed {
         }
         feed.rebuild_products(state, as_of);
         feed.update_product_flags(as_of);
-        feed.refit();
+        feed.refit(as_of);
         for i in 0..feed.customers.len() {
             feed.judge_customer(state, CustomerId(i as u32), as_of);
         }
@@ -443,7 +443,7 @@ impl Feed {
         }
         let refit_due = as_of - self.refitted_on >= self.options.refit_every_days as i32;
         if refit_due {
-            self.refit();
+            self.refit(as_of);
             self.refitted_on = as_of;
             for i in 0..self.customers.len() {
                 self.judge_customer(state, CustomerId(i as u32), as_of);
@@ -808,8 +808,8 @@ impl Feed {
         changed
     }
 
-    /// Refits the pooled priors on every cached regular pair.
-    fn refit(&mut self) {
+    /// Refits the pooled priors on every cached regular pair, on day `as_of`.
+    fn refit(&mut self, as_of: Day) {
         let pairs = self
             .customers
             .iter()
@@ -819,8 +819,9 @@ impl Feed {
                 customer: w.lapse.customer.index(),
                 rhythm: &w.lapse.rhythm,
                 gap: f64::from(w.gap_orders) + CONTINUITY,
+                last: w.lapse.last,
             });
-        self.priors = RhythmPriors::learn(pairs, self.products.len(), self.customers.len());
+        self.priors = RhythmPriors::learn(pairs, self.products.len(), self.customers.len(), as_of);
         self.priors_generation += 1;
     }
 
@@ -858,8 +859,14 @@ impl Feed {
             }
             if lapse.watched && watch.gap_orders >= watch.overdue_after {
                 let gap = f64::from(watch.gap_orders) + CONTINUITY;
-                lapse.probability =
-                    lapse_probability(&lapse.rhythm, gap, lapse.product, id, &self.priors);
+                lapse.probability = lapse_probability(
+                    &lapse.rhythm,
+                    gap,
+                    lapse.last,
+                    lapse.product,
+                    id,
+                    &self.priors,
+                );
                 lapse.reportable = lapse.probability >= self.threshold;
                 if !lapse.reportable {
                     watch.overdue_after = watch.gap_orders + 1;
