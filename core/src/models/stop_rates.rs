@@ -45,6 +45,8 @@ pub const PRIOR_BLOCK_SHARE: f64 = 0.25;
 const MAX_BLOCKS: usize = 20;
 /// EM steps at most (it settles in a few dozen).
 const EM_STEPS: usize = 200;
+/// The EM has settled when no block's rate moves by more than this share of itself.
+const SETTLED: f64 = 1e-6;
 /// Each block's rate is kept within these bounds (a population with no stops yet still may
 /// stop).
 pub const RATE_BOUNDS: (f64, f64) = (1e-6, 0.1);
@@ -116,13 +118,15 @@ impl StopRates {
         if pairs.is_empty() {
             return rates;
         }
+        let watched_if_going_on = rates.days_watched(pairs, end);
         for _ in 0..EM_STEPS {
-            let (stops, exposure) = rates.expected_stops_and_exposure(pairs, end);
+            let (stops, exposure) =
+                rates.expected_stops_and_exposure(pairs, end, &watched_if_going_on);
             let next = shrunk_rates(&stops, &exposure);
             let settled = next
                 .iter()
                 .zip(&rates.rates)
-                .all(|(a, b)| (a - b).abs() <= 1e-9 * b.max(1e-9));
+                .all(|(a, b)| (a - b).abs() <= SETTLED * b);
             rates.rates = next;
             if settled {
                 break;
@@ -131,10 +135,27 @@ impl StopRates {
         rates
     }
 
-    /// The E step and the sums of the M step: per block, expected stops and days watched.
-    fn expected_stops_and_exposure(&self, pairs: &[WatchedPair], end: f64) -> (Vec<f64>, Vec<f64>) {
+    /// Per block, the days every pair would be watched if none had stopped: from its `from` to
+    /// the day learned on. The same in every EM step.
+    fn days_watched(&self, pairs: &[WatchedPair], end: f64) -> Vec<f64> {
+        let mut days = vec![0.0; self.rates.len()];
+        for p in pairs {
+            self.spread(p.from, end, |b, d| days[b] += d);
+        }
+        days
+    }
+
+    /// The E step and the sums of the M step: per block, expected stops and days watched (a
+    /// stopped pair is watched until half an interval after its last purchase, so each pair
+    /// takes P(stopped) of the days after that from `watched_if_going_on`).
+    fn expected_stops_and_exposure(
+        &self,
+        pairs: &[WatchedPair],
+        end: f64,
+        watched_if_going_on: &[f64],
+    ) -> (Vec<f64>, Vec<f64>) {
         let mut stops = vec![0.0; self.rates.len()];
-        let mut exposure = vec![0.0; self.rates.len()];
+        let mut exposure = watched_if_going_on.to_vec();
         for p in pairs {
             let stop_until = (p.last + p.interval_days).min(end);
             let hazard = self.hazard(p.last, stop_until);
@@ -149,11 +170,8 @@ impl StopRates {
                     stops[b] += stopped * self.rates[b] * days / hazard;
                 });
             }
-            self.spread(p.from, end, |b, days| exposure[b] += (1.0 - stopped) * days);
             let stopped_until = (p.last + p.interval_days / 2.0).min(end);
-            self.spread(p.from, stopped_until, |b, days| {
-                exposure[b] += stopped * days
-            });
+            self.spread(stopped_until, end, |b, days| exposure[b] -= stopped * days);
         }
         (stops, exposure)
     }
