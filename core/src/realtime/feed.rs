@@ -46,6 +46,7 @@ use super::day_counts::DayCounts;
 use super::pair_reader::{lines_until, measure_recent, Cursor, Read};
 use super::recent_days::RecentDays;
 use super::timer_queue::TimerQueue;
+use super::watch_list::WatchList;
 use crate::config::Config;
 use crate::day::Day;
 use crate::detect::lapses::{
@@ -102,7 +103,8 @@ impl FeedOptions {
 /// leaves no rounding residue.
 const FIXED: f64 = 1e9;
 
-/// A regular pair's cached lapse state.
+/// A regular pair's cached lapse state, as judging reads it (its last purchase days, which a
+/// purchase appends to instead of re-reading old lines, sit beside it in the [`WatchList`]).
 #[derive(Clone, Debug)]
 struct Watch {
     /// The lapse as the scan would report it (`probability` is kept only while reportable).
@@ -122,8 +124,6 @@ struct Watch {
     pause_share: i64,
     /// Its contribution to its segment group: (segment, counted as lapsed in the window, value).
     group: GroupShare,
-    /// Its last purchase days, so a purchase appends one instead of re-reading old lines.
-    recent: RecentDays,
 }
 
 /// One pair of a customer (every pair, regular or not: all count toward product restarts).
@@ -170,7 +170,7 @@ struct CustomerFeed {
     pairs: Vec<PairFeed>,
     /// The cached state of its regular pairs, in product order, side by side: judging walks
     /// them in one pass over contiguous memory instead of a heap allocation per pair.
-    watches: Vec<Watch>,
+    watches: WatchList<Watch>,
     /// The customer's order days (days with a purchase) up to the last read.
     orders: Vec<Day>,
     /// Whether the customer was read since the feed was built.
@@ -542,7 +542,7 @@ impl Feed {
             // Order days appended after every purchase: each unchanged pair's gap grows by
             // them (a changed pair is measured below).
             let moved = (orders.len() - before) as u32;
-            for watch in &mut watches {
+            for watch in watches.judged_mut() {
                 watch.gap_orders += moved;
             }
             for (i, read) in &reads {
@@ -582,7 +582,7 @@ impl Feed {
     fn align(
         &mut self,
         pairs: &mut Vec<PairFeed>,
-        watches: &mut Vec<Watch>,
+        watches: &mut WatchList<Watch>,
         histories: &[PairHistory],
     ) -> bool {
         let mut kept = true;
@@ -613,7 +613,7 @@ impl Feed {
     fn measure_one(
         &mut self,
         id: CustomerId,
-        (pairs, watches): (&mut [PairFeed], &mut Vec<Watch>),
+        (pairs, watches): (&mut [PairFeed], &mut WatchList<Watch>),
         (i, history): (usize, &PairHistory),
         read: Option<&Read>,
         orders: &[Day],
@@ -628,16 +628,14 @@ impl Feed {
         );
         // A watched pair's kept last days follow its re-read; a pair not watched reads them.
         let mut scratch = RecentDays::default();
-        let recent = match pair.watch.map(|w| &mut watches[w as usize]) {
-            Some(watch) => {
+        let recent = match pair.watch.map(|w| watches.get_mut(w as usize).1) {
+            Some(recent) => {
                 match read {
-                    Some(Read::Appended { from, .. }) => {
-                        watch.recent.reread(&visible[*from as usize..])
-                    }
-                    Some(Read::Rewritten) => watch.recent.clear(),
+                    Some(Read::Appended { from, .. }) => recent.reread(&visible[*from as usize..]),
+                    Some(Read::Rewritten) => recent.clear(),
                     None => {}
                 }
-                &mut watch.recent
+                recent
             }
             None => &mut scratch,
         };
@@ -667,7 +665,7 @@ impl Feed {
         let pause_share = (pause_expectation(&m.rhythm) * FIXED).round() as i64;
         let due = due_day(&m.rhythm, m.last);
         let value = pair_value(&m.rhythm, self.horizon);
-        match pair.watch.map(|w| &mut watches[w as usize]) {
+        match pair.watch.map(|w| watches.get_mut(w as usize).0) {
             Some(watch) => {
                 product.expected += pause_share - watch.pause_share;
                 watch.pause_share = pause_share;
@@ -682,8 +680,11 @@ impl Feed {
             }
             None => {
                 product.expected += pause_share;
-                let at = watches.partition_point(|w| w.lapse.product < history.product);
+                let at = watches
+                    .judged()
+                    .partition_point(|w| w.lapse.product < history.product);
                 pair.watch = Some(at as u32);
+                let room = pairs.len();
                 watches.insert(
                     at,
                     Watch {
@@ -704,8 +705,9 @@ impl Feed {
                         seasonal_until: m.seasonal_until,
                         pause_share,
                         group: None,
-                        recent: scratch,
                     },
+                    scratch,
+                    room,
                 );
                 place_watches(pairs);
             }
@@ -713,11 +715,13 @@ impl Feed {
     }
 
     /// Drops a pair gone from the state, and its watch (the pairs' places are set after).
-    fn forget_pair(&mut self, pair: PairFeed, watches: &mut Vec<Watch>) {
+    fn forget_pair(&mut self, pair: PairFeed, watches: &mut WatchList<Watch>) {
         let product = &mut self.products[pair.product.index()];
         product.rebuild = true;
         if pair.watch.is_some() {
-            let at = watches.partition_point(|w| w.lapse.product < pair.product);
+            let at = watches
+                .judged()
+                .partition_point(|w| w.lapse.product < pair.product);
             let watch = watches.remove(at);
             product.expected -= watch.pause_share;
             self.remove_group(&watch, pair.product);
@@ -813,7 +817,7 @@ impl Feed {
         let pairs = self
             .customers
             .iter()
-            .flat_map(|c| &c.watches)
+            .flat_map(|c| c.watches.judged())
             .map(|w| MeasuredPair {
                 product: w.lapse.product.index(),
                 customer: w.lapse.customer.index(),
@@ -837,7 +841,7 @@ impl Feed {
         let segment = state.customer(id).master.segment;
         let mut timer = self.customers[id.index()].future;
         let mut earliest = |d: Day| timer = Some(timer.map_or(d, |t: Day| t.min(d)));
-        for watch in &mut watches {
+        for watch in watches.judged_mut() {
             let product = &self.products[watch.lapse.product.index()];
             let lapse = &mut watch.lapse;
             let seasonal = watch.seasonal_until.is_some_and(|u| as_of < u);
@@ -898,7 +902,7 @@ impl Feed {
     fn refresh_keys(&mut self, id: CustomerId) {
         let feed = &mut self.customers[id.index()];
         let (mut regular, mut lapsed) = (0usize, Vec::new());
-        for w in &feed.watches {
+        for w in feed.watches.judged() {
             regular += 1;
             if w.lapse.reportable {
                 lapsed.push(w.lapse.product);
@@ -984,8 +988,12 @@ impl Feed {
                 continue;
             }
             let segment = state.customer(c).master.segment;
-            let watches: BTreeMap<ProductId, &Watch> =
-                feed.watches.iter().map(|w| (w.lapse.product, w)).collect();
+            let watches: BTreeMap<ProductId, &Watch> = feed
+                .watches
+                .judged()
+                .iter()
+                .map(|w| (w.lapse.product, w))
+                .collect();
             let (now, before) = (&feed.current, &feed.reported);
             if now.variety && !before.variety {
                 let lapsed: Vec<&PairLapse> = watches

@@ -1,0 +1,67 @@
+//! A customer's watched pairs, split by who reads what: the state judging reads, and the kept
+//! purchase days only a re-measure reads.
+//!
+//! Owns: [`WatchList`], a customer's watches in product order as two parallel vectors (same
+//! index): the judged state `W`, walked for every watch at every order of the customer, and each
+//! watch's [`RecentDays`] (about 160 bytes), read only for the pairs an order changed. Kept
+//! inline, the days doubled the bytes judging walks; on a large distributor those bytes are
+//! cold (a customer's watches were last touched at its previous order) and each one costs.
+//! Also owns the capacity rule: a watch comes only from a pair of the customer, so room for
+//! every pair is reserved when room runs out, and a new watch seldom reallocates on the
+//! per-order path (an allocation of kilobytes there was among the slowest orders' costs).
+
+use super::recent_days::RecentDays;
+
+/// A customer's watches: judged state and kept days, side by side at the same index.
+#[derive(Clone, Debug)]
+pub(super) struct WatchList<W> {
+    judged: Vec<W>,
+    recent: Vec<RecentDays>,
+}
+
+impl<W> Default for WatchList<W> {
+    fn default() -> Self {
+        WatchList {
+            judged: Vec::new(),
+            recent: Vec::new(),
+        }
+    }
+}
+
+impl<W> WatchList<W> {
+    pub fn len(&self) -> usize {
+        self.judged.len()
+    }
+
+    /// The judged state of every watch, in product order.
+    pub fn judged(&self) -> &[W] {
+        &self.judged
+    }
+
+    pub fn judged_mut(&mut self) -> &mut [W] {
+        &mut self.judged
+    }
+
+    /// One watch: its judged state and its kept days.
+    pub fn get_mut(&mut self, at: usize) -> (&mut W, &mut RecentDays) {
+        (&mut self.judged[at], &mut self.recent[at])
+    }
+
+    /// Inserts a watch at `at`; when full, makes room for `room` watches in all (the
+    /// customer's pairs: no more can ever be watched).
+    pub fn insert(&mut self, at: usize, watch: W, recent: RecentDays, room: usize) {
+        if self.judged.len() == self.judged.capacity() {
+            let more = room.max(self.judged.len() + 1) - self.judged.len();
+            self.judged.reserve_exact(more);
+            self.recent.reserve_exact(more);
+        }
+        self.judged.insert(at, watch);
+        self.recent.insert(at, recent);
+    }
+
+    /// Removes the watch at `at`, returning its judged state.
+    pub fn remove(&mut self, at: usize) -> W {
+        self.recent.remove(at);
+        self.judged.remove(at)
+    }
+}
