@@ -552,7 +552,7 @@ impl Feed {
                     (&mut pairs, &mut watches),
                     at,
                     Some(read),
-                    &orders,
+                    (orders.as_slice(), true),
                     as_of,
                 );
             }
@@ -561,7 +561,8 @@ impl Feed {
             for (i, history) in customer.pairs().iter().enumerate() {
                 let read = reads.next_if(|(at, _)| *at as usize == i).map(|(_, r)| r);
                 let at = (i, history);
-                self.measure_one(id, (&mut pairs, &mut watches), at, read, &orders, as_of);
+                let orders = (orders.as_slice(), false);
+                self.measure_one(id, (&mut pairs, &mut watches), at, read, orders, as_of);
             }
         }
         reads.clear();
@@ -609,14 +610,15 @@ impl Feed {
     }
 
     /// Measures one pair of customer `id` anew at `as_of` from its last days; `read` is what
-    /// its lines' re-read found, if they changed.
+    /// its lines' re-read found, if they changed; `orders` the customer's order days, and
+    /// whether they were only appended to since the pair was last measured.
     fn measure_one(
         &mut self,
         id: CustomerId,
         (pairs, watches): (&mut [PairFeed], &mut WatchList<Watch>),
         (i, history): (usize, &PairHistory),
         read: Option<&Read>,
-        orders: &[Day],
+        (orders, appended): (&[Day], bool),
         as_of: Day,
     ) {
         let pair = &mut pairs[i];
@@ -642,7 +644,7 @@ impl Feed {
         let measured = measure_recent(
             visible,
             read_days,
-            orders,
+            (orders, appended),
             as_of,
             &mut pair.year_mark,
             recent,
