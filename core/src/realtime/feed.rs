@@ -542,7 +542,7 @@ impl Feed {
             // Order days appended after every purchase: each unchanged pair's gap grows by
             // them (a changed pair is measured below).
             let moved = (orders.len() - before) as u32;
-            for watch in watches.judged_mut() {
+            for watch in watches.iter_mut() {
                 watch.gap_orders += moved;
             }
             for (i, read) in &reads {
@@ -682,9 +682,7 @@ impl Feed {
             }
             None => {
                 product.expected += pause_share;
-                let at = watches
-                    .judged()
-                    .partition_point(|w| w.lapse.product < history.product);
+                let at = watches.partition_point(|w| w.lapse.product < history.product);
                 pair.watch = Some(at as u32);
                 let room = pairs.len();
                 watches.insert(
@@ -721,9 +719,7 @@ impl Feed {
         let product = &mut self.products[pair.product.index()];
         product.rebuild = true;
         if pair.watch.is_some() {
-            let at = watches
-                .judged()
-                .partition_point(|w| w.lapse.product < pair.product);
+            let at = watches.partition_point(|w| w.lapse.product < pair.product);
             let watch = watches.remove(at);
             product.expected -= watch.pause_share;
             self.remove_group(&watch, pair.product);
@@ -819,7 +815,7 @@ impl Feed {
         let pairs = self
             .customers
             .iter()
-            .flat_map(|c| c.watches.judged())
+            .flat_map(|c| c.watches.iter())
             .map(|w| MeasuredPair {
                 product: w.lapse.product.index(),
                 customer: w.lapse.customer.index(),
@@ -843,7 +839,7 @@ impl Feed {
         let segment = state.customer(id).master.segment;
         let mut timer = self.customers[id.index()].future;
         let mut earliest = |d: Day| timer = Some(timer.map_or(d, |t: Day| t.min(d)));
-        for watch in watches.judged_mut() {
+        for watch in watches.iter_mut() {
             let product = &self.products[watch.lapse.product.index()];
             let lapse = &mut watch.lapse;
             let seasonal = watch.seasonal_until.is_some_and(|u| as_of < u);
@@ -904,7 +900,7 @@ impl Feed {
     fn refresh_keys(&mut self, id: CustomerId) {
         let feed = &mut self.customers[id.index()];
         let (mut regular, mut lapsed) = (0usize, Vec::new());
-        for w in feed.watches.judged() {
+        for w in feed.watches.iter() {
             regular += 1;
             if w.lapse.reportable {
                 lapsed.push(w.lapse.product);
@@ -990,12 +986,8 @@ impl Feed {
                 continue;
             }
             let segment = state.customer(c).master.segment;
-            let watches: BTreeMap<ProductId, &Watch> = feed
-                .watches
-                .judged()
-                .iter()
-                .map(|w| (w.lapse.product, w))
-                .collect();
+            let watches: BTreeMap<ProductId, &Watch> =
+                feed.watches.iter().map(|w| (w.lapse.product, w)).collect();
             let (now, before) = (&feed.current, &feed.reported);
             if now.variety && !before.variety {
                 let lapsed: Vec<&PairLapse> = watches

@@ -35,12 +35,17 @@ impl<W> WatchList<W> {
     }
 
     /// The judged state of every watch, in product order.
-    pub fn judged(&self) -> &[W] {
-        &self.judged
+    pub fn iter(&self) -> std::slice::Iter<'_, W> {
+        self.judged.iter()
     }
 
-    pub fn judged_mut(&mut self) -> &mut [W] {
-        &mut self.judged
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, W> {
+        self.judged.iter_mut()
+    }
+
+    /// The place of the first watch for which `before` is false (watches in product order).
+    pub fn partition_point(&self, before: impl FnMut(&W) -> bool) -> usize {
+        self.judged.partition_point(before)
     }
 
     /// One watch: its judged state and its kept days.
