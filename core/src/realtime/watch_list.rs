@@ -3,10 +3,10 @@
 //! Owns: [`WatchList`], a customer's watches in product order, one entry per watch: the judged
 //! state `W` (walked for every watch at every order of the customer) followed by its
 //! [`RecentDays`] (about 210 bytes, read only when an order changed the pair). The two stay in
-//! one entry: kept apart in a parallel vector, judging walked half the bytes but a changed pair
-//! touched two cold places instead of one, and it measured no faster (simulated L2 misses per
-//! order up 4%, per-order times at 10,000 customers no better). The layout is this file's
-//! business: the feed sees iterators and one watch at a time.
+//! one entry: kept apart in a parallel vector, judging walked half the bytes, but a changed
+//! pair touched two cold places instead of one and orders were no faster at 10,000 customers
+//! (BENCHMARKS.md, the `latency3` subsection). The layout is this file's business: the feed
+//! sees iterators and one watch at a time.
 //!
 //! Also owns the capacity rule: a watch comes only from a pair of the customer, so room for
 //! every pair is reserved when room runs out, and a new watch seldom reallocates on the
