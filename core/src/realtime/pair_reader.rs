@@ -129,7 +129,9 @@ impl Cursor {
 /// filled from the lines when they are not all kept) and, for a pair older than a year, its
 /// first purchase after a year before the last. Allocates nothing. `year_mark` is where the
 /// lines of the year before the last purchase began at the previous measure (any index is
-/// correct, a close one is cheap): it moves on to the current one.
+/// correct, a close one is cheap): it moves on to the current one. `appended` says the order
+/// days only grew at their end since `recent`'s days were placed on them (their places are
+/// kept; see [`RecentDays::positions`]).
 ///
 /// [`measure_pair`]: crate::detect::lapses::measure_pair
 pub(super) fn measure_recent(
