@@ -46,6 +46,7 @@ use super::day_counts::DayCounts;
 use super::pair_reader::{lines_until, measure_recent, Cursor, Read};
 use super::recent_days::RecentDays;
 use super::timer_queue::TimerQueue;
+use super::watch_list::WatchList;
 use crate::config::Config;
 use crate::day::Day;
 use crate::detect::lapses::{
@@ -102,7 +103,8 @@ impl FeedOptions {
 /// leaves no rounding residue.
 const FIXED: f64 = 1e9;
 
-/// A regular pair's cached lapse state.
+/// A regular pair's cached lapse state, as judging reads it (its last purchase days, which a
+/// purchase appends to instead of re-reading old lines, sit beside it in the [`WatchList`]).
 #[derive(Clone, Debug)]
 struct Watch {
     /// The lapse as the scan would report it (`probability` is kept only while reportable).
@@ -122,8 +124,6 @@ struct Watch {
     pause_share: i64,
     /// Its contribution to its segment group: (segment, counted as lapsed in the window, value).
     group: GroupShare,
-    /// Its last purchase days, so a purchase appends one instead of re-reading old lines.
-    recent: RecentDays,
 }
 
 /// One pair of a customer (every pair, regular or not: all count toward product restarts).
@@ -170,7 +170,7 @@ struct CustomerFeed {
     pairs: Vec<PairFeed>,
     /// The cached state of its regular pairs, in product order, side by side: judging walks
     /// them in one pass over contiguous memory instead of a heap allocation per pair.
-    watches: Vec<Watch>,
+    watches: WatchList<Watch>,
     /// The customer's order days (days with a purchase) up to the last read.
     orders: Vec<Day>,
     /// Whether the customer was read since the feed was built.
@@ -542,7 +542,7 @@ impl Feed {
             // Order days appended after every purchase: each unchanged pair's gap grows by
             // them (a changed pair is measured below).
             let moved = (orders.len() - before) as u32;
-            for watch in &mut watches {
+            for watch in watches.iter_mut() {
                 watch.gap_orders += moved;
             }
             for (i, read) in &reads {
@@ -552,7 +552,7 @@ impl Feed {
                     (&mut pairs, &mut watches),
                     at,
                     Some(read),
-                    &orders,
+                    (orders.as_slice(), true),
                     as_of,
                 );
             }
@@ -561,7 +561,8 @@ impl Feed {
             for (i, history) in customer.pairs().iter().enumerate() {
                 let read = reads.next_if(|(at, _)| *at as usize == i).map(|(_, r)| r);
                 let at = (i, history);
-                self.measure_one(id, (&mut pairs, &mut watches), at, read, &orders, as_of);
+                let orders = (orders.as_slice(), false);
+                self.measure_one(id, (&mut pairs, &mut watches), at, read, orders, as_of);
             }
         }
         reads.clear();
@@ -582,7 +583,7 @@ impl Feed {
     fn align(
         &mut self,
         pairs: &mut Vec<PairFeed>,
-        watches: &mut Vec<Watch>,
+        watches: &mut WatchList<Watch>,
         histories: &[PairHistory],
     ) -> bool {
         let mut kept = true;
@@ -609,14 +610,15 @@ impl Feed {
     }
 
     /// Measures one pair of customer `id` anew at `as_of` from its last days; `read` is what
-    /// its lines' re-read found, if they changed.
+    /// its lines' re-read found, if they changed; `orders` the customer's order days, and
+    /// whether they were only appended to since the pair was last measured.
     fn measure_one(
         &mut self,
         id: CustomerId,
-        (pairs, watches): (&mut [PairFeed], &mut Vec<Watch>),
+        (pairs, watches): (&mut [PairFeed], &mut WatchList<Watch>),
         (i, history): (usize, &PairHistory),
         read: Option<&Read>,
-        orders: &[Day],
+        (orders, appended): (&[Day], bool),
         as_of: Day,
     ) {
         let pair = &mut pairs[i];
@@ -628,23 +630,21 @@ impl Feed {
         );
         // A watched pair's kept last days follow its re-read; a pair not watched reads them.
         let mut scratch = RecentDays::default();
-        let recent = match pair.watch.map(|w| &mut watches[w as usize]) {
-            Some(watch) => {
+        let recent = match pair.watch.map(|w| watches.get_mut(w as usize).1) {
+            Some(recent) => {
                 match read {
-                    Some(Read::Appended { from, .. }) => {
-                        watch.recent.reread(&visible[*from as usize..])
-                    }
-                    Some(Read::Rewritten) => watch.recent.clear(),
+                    Some(Read::Appended { from, .. }) => recent.reread(&visible[*from as usize..]),
+                    Some(Read::Rewritten) => recent.clear(),
                     None => {}
                 }
-                &mut watch.recent
+                recent
             }
             None => &mut scratch,
         };
         let measured = measure_recent(
             visible,
             read_days,
-            orders,
+            (orders, appended),
             as_of,
             &mut pair.year_mark,
             recent,
@@ -667,7 +667,7 @@ impl Feed {
         let pause_share = (pause_expectation(&m.rhythm) * FIXED).round() as i64;
         let due = due_day(&m.rhythm, m.last);
         let value = pair_value(&m.rhythm, self.horizon);
-        match pair.watch.map(|w| &mut watches[w as usize]) {
+        match pair.watch.map(|w| watches.get_mut(w as usize).0) {
             Some(watch) => {
                 product.expected += pause_share - watch.pause_share;
                 watch.pause_share = pause_share;
@@ -684,6 +684,7 @@ impl Feed {
                 product.expected += pause_share;
                 let at = watches.partition_point(|w| w.lapse.product < history.product);
                 pair.watch = Some(at as u32);
+                let room = pairs.len();
                 watches.insert(
                     at,
                     Watch {
@@ -704,8 +705,9 @@ impl Feed {
                         seasonal_until: m.seasonal_until,
                         pause_share,
                         group: None,
-                        recent: scratch,
                     },
+                    scratch,
+                    room,
                 );
                 place_watches(pairs);
             }
@@ -713,7 +715,7 @@ impl Feed {
     }
 
     /// Drops a pair gone from the state, and its watch (the pairs' places are set after).
-    fn forget_pair(&mut self, pair: PairFeed, watches: &mut Vec<Watch>) {
+    fn forget_pair(&mut self, pair: PairFeed, watches: &mut WatchList<Watch>) {
         let product = &mut self.products[pair.product.index()];
         product.rebuild = true;
         if pair.watch.is_some() {
@@ -813,7 +815,7 @@ impl Feed {
         let pairs = self
             .customers
             .iter()
-            .flat_map(|c| &c.watches)
+            .flat_map(|c| c.watches.iter())
             .map(|w| MeasuredPair {
                 product: w.lapse.product.index(),
                 customer: w.lapse.customer.index(),
@@ -838,7 +840,7 @@ impl Feed {
         let segment = state.customer(id).master.segment;
         let mut timer = self.customers[id.index()].future;
         let mut earliest = |d: Day| timer = Some(timer.map_or(d, |t: Day| t.min(d)));
-        for watch in &mut watches {
+        for watch in watches.iter_mut() {
             let product = &self.products[watch.lapse.product.index()];
             let lapse = &mut watch.lapse;
             let seasonal = watch.seasonal_until.is_some_and(|u| as_of < u);
@@ -905,7 +907,7 @@ impl Feed {
     fn refresh_keys(&mut self, id: CustomerId) {
         let feed = &mut self.customers[id.index()];
         let (mut regular, mut lapsed) = (0usize, Vec::new());
-        for w in &feed.watches {
+        for w in feed.watches.iter() {
             regular += 1;
             if w.lapse.reportable {
                 lapsed.push(w.lapse.product);

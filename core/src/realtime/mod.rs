@@ -12,6 +12,7 @@ mod pair_reader;
 mod recent_days;
 mod recent_rhythm;
 pub mod timer_queue;
+mod watch_list;
 
 pub use feed::{Feed, FeedOptions, SignalKey, Step};
 pub use timer_queue::TimerQueue;

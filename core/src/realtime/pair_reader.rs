@@ -129,13 +129,15 @@ impl Cursor {
 /// filled from the lines when they are not all kept) and, for a pair older than a year, its
 /// first purchase after a year before the last. Allocates nothing. `year_mark` is where the
 /// lines of the year before the last purchase began at the previous measure (any index is
-/// correct, a close one is cheap): it moves on to the current one.
+/// correct, a close one is cheap): it moves on to the current one. `appended` says the order
+/// days only grew at their end since `recent`'s days were placed on them (their places are
+/// kept; see [`RecentDays::positions`]).
 ///
 /// [`measure_pair`]: crate::detect::lapses::measure_pair
 pub(super) fn measure_recent(
     visible: &[Purchase],
     (purchases, first): (u32, Day),
-    orders: &[Day],
+    (orders, appended): (&[Day], bool),
     as_of: Day,
     year_mark: &mut u32,
     recent: &mut RecentDays,
@@ -146,20 +148,17 @@ pub(super) fn measure_recent(
     if !recent.complete(purchases) {
         recent.fill(visible);
     }
-    let (days, nets) = (recent.days(), recent.nets());
-    let n = days.len();
     // The order clock, as `orders_between` counts it: order days up to each purchase day,
     // searched back from the end (the pair's last days are the customer's last orders).
-    let mut position = [0usize; RECENT];
     let orders_to_date = position_before(orders, orders.len(), as_of);
-    let mut end = orders_to_date;
-    for i in (0..n).rev() {
-        position[i] = position_before(orders, end, days[i]);
-        end = position[i];
-    }
+    let mut position = [0u32; RECENT];
+    let placed = recent.positions(orders, orders_to_date, appended);
+    let n = placed.len();
+    position[..n].copy_from_slice(placed);
+    let (days, nets) = (recent.days(), recent.nets());
     let mut clock = [0.0; RECENT];
     for i in 1..n {
-        clock[i - 1] = (position[i] - position[i - 1]) as f64;
+        clock[i - 1] = f64::from(position[i] - position[i - 1]);
     }
     let rhythm = recent_rhythm(days, nets, &clock[..n - 1], purchases as usize)?;
     let last = days[n - 1];
@@ -173,7 +172,7 @@ pub(super) fn measure_recent(
     Some(PairMeasure {
         rhythm,
         last,
-        gap_orders: (orders_to_date - position[n - 1]) as u32,
+        gap_orders: orders_to_date as u32 - position[n - 1],
         seasonal_until: seasonal_until(first, first_after, last, as_of),
         recent_purchases: recent_purchases(visible, days, as_of),
     })
@@ -181,7 +180,7 @@ pub(super) fn measure_recent(
 
 /// The days of `orders` on or before `day`, all of them before index `end`: a search back from
 /// `end` by doubling steps, so a day among the last few orders costs a step or two.
-fn position_before(orders: &[Day], end: usize, day: Day) -> usize {
+pub(super) fn position_before(orders: &[Day], end: usize, day: Day) -> usize {
     let (mut hi, mut step) = (end, 1);
     while hi >= step && orders[hi - step] > day {
         hi -= step;
@@ -277,12 +276,29 @@ mod tests {
         let first = days.first().copied().unwrap_or(Day(i32::MAX));
         assert_eq!(cursor.first(), days.first().copied());
         let read = (cursor.purchases(), first);
-        let recent = measure_recent(visible, read, &orders, as_of, &mut mark, recent);
+        let recent = measure_recent(visible, read, (&orders, false), as_of, &mut mark, recent);
         // A mark left by an earlier measure, and last days read from the lines, give the same.
         let mut stale = visible.len() as u32 / 3;
         let mut filled = RecentDays::default();
-        let again = measure_recent(visible, read, &orders, as_of, &mut stale, &mut filled);
+        let again = measure_recent(
+            visible,
+            read,
+            (&orders, false),
+            as_of,
+            &mut stale,
+            &mut filled,
+        );
         assert_eq!(format!("{recent:?}"), format!("{again:?}"));
+        // So do the places kept from that measure (the order days did not change).
+        let kept = measure_recent(
+            visible,
+            read,
+            (&orders, true),
+            as_of,
+            &mut stale,
+            &mut filled,
+        );
+        assert_eq!(format!("{kept:?}"), format!("{again:?}"));
         if recent.as_ref().is_some_and(|r| first < r.last - 365) {
             assert_eq!(mark, stale);
         }

@@ -6,7 +6,13 @@
 //! (cold: they were written long ago) to find its last days at every measure. When the kept
 //! days are fewer than the pair has (a return netted out its last day while all were kept), the
 //! reader fills them again from the lines: a rare, exact fallback.
+//!
+//! Also owns each kept day's place on the customer's order clock (the order days on or before
+//! it): a customer's order days are only appended to between re-reads that start them anew, so
+//! a day placed once keeps its place and a purchase searches the order days for its own day only,
+//! not for all thirteen.
 
+use super::pair_reader::position_before;
 use super::recent_rhythm::RECENT;
 use crate::day::Day;
 use crate::state::{line_days, Purchase};
@@ -17,6 +23,9 @@ pub(super) struct RecentDays {
     days: [Day; RECENT],
     nets: [f64; RECENT],
     len: u8,
+    /// `positions[..placed]` are the order-clock places of `days[..placed]`.
+    positions: [u32; RECENT],
+    placed: u8,
 }
 
 impl RecentDays {
@@ -37,6 +46,24 @@ impl RecentDays {
     /// Forgets the days (the pair's lines were rewritten before its last day).
     pub fn clear(&mut self) {
         self.len = 0;
+        self.placed = 0;
+    }
+
+    /// The place of each kept day on the order clock `orders` (the order days on or before it,
+    /// all before index `end`, the place of the day measured at). Days placed before keep their
+    /// place when `appended` (`orders` only grew at its end since); the others are searched,
+    /// back from `end`.
+    pub fn positions(&mut self, orders: &[Day], end: usize, appended: bool) -> &[u32] {
+        if !appended {
+            self.placed = 0;
+        }
+        let mut end = end;
+        for i in (usize::from(self.placed)..usize::from(self.len)).rev() {
+            end = position_before(orders, end, self.days[i]);
+            self.positions[i] = end as u32;
+        }
+        self.placed = self.len;
+        &self.positions[..usize::from(self.len)]
     }
 
     /// Brings the days up to a re-read of `lines`, the pair's lines from the start of the last
@@ -48,6 +75,7 @@ impl RecentDays {
         while self.len > 0 && self.days[usize::from(self.len) - 1] >= first.day {
             self.len -= 1;
         }
+        self.placed = self.placed.min(self.len);
         for d in line_days(lines).filter(|d| d.purchase) {
             self.push(d.day, d.net);
         }
@@ -64,6 +92,7 @@ impl RecentDays {
         self.days.copy_within(RECENT - n.., 0);
         self.nets.copy_within(RECENT - n.., 0);
         self.len = n as u8;
+        self.placed = 0;
     }
 
     /// Appends a purchase day after the last, dropping the oldest when full.
@@ -71,7 +100,9 @@ impl RecentDays {
         if usize::from(self.len) == RECENT {
             self.days.copy_within(1.., 0);
             self.nets.copy_within(1.., 0);
+            self.positions.copy_within(1.., 0);
             self.len -= 1;
+            self.placed = self.placed.saturating_sub(1);
         }
         self.days[usize::from(self.len)] = day;
         self.nets[usize::from(self.len)] = net;
@@ -119,6 +150,34 @@ mod tests {
                 }
                 prop_assert_eq!(recent.days(), &days[..]);
                 prop_assert_eq!(recent.nets(), &nets[..]);
+            }
+        }
+
+        /// Purchases arriving one at a time while the customer's order days only grow at
+        /// their end (other orders between the purchases): the places kept from measure to
+        /// measure equal the places searched anew.
+        #[test]
+        fn kept_places_equal_fresh_searches(steps in prop::collection::vec((1i32..20, 0i32..4), 1..60)) {
+            let mut orders: Vec<Day> = Vec::new();
+            let mut kept = RecentDays::default();
+            let mut day = 0;
+            for (gap, others) in steps {
+                for k in 1..=others.min(gap - 1) {
+                    orders.push(Day(day + k));
+                }
+                day += gap;
+                orders.push(Day(day));
+                let line = Purchase { day: Day(day), quantity: 1.0, net: 1.0, list: None };
+                kept.reread(std::slice::from_ref(&line));
+                let mut fresh = kept.clone();
+                let want = fresh.positions(&orders, orders.len(), false).to_vec();
+                prop_assert_eq!(kept.positions(&orders, orders.len(), true), &want[..]);
+                let searched: Vec<u32> = kept
+                    .days()
+                    .iter()
+                    .map(|d| orders.partition_point(|o| o <= d) as u32)
+                    .collect();
+                prop_assert_eq!(want, searched);
             }
         }
     }

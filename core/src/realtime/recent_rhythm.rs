@@ -30,20 +30,22 @@ pub(super) fn recent_rhythm(
         return None;
     }
     let n = days.len() - 1;
-    let mut calendar = [0.0f64; RECENT_INTERVALS];
+    // Calendar intervals are whole days: sorted as integers (the same order as their `f64`
+    // values, for a fraction of the comparisons' cost).
+    let mut calendar = [0i32; RECENT_INTERVALS];
     for i in 0..n {
-        calendar[i] = f64::from(days[i + 1] - days[i]);
+        calendar[i] = days[i + 1] - days[i];
     }
     let calendar = &calendar[..n];
     // The upper median, as `median` picks it.
-    let mut sorted = [0.0f64; RECENT_INTERVALS];
+    let mut sorted = [0i32; RECENT_INTERVALS];
     sorted[..n].copy_from_slice(calendar);
-    sorted[..n].sort_unstable_by(f64::total_cmp);
-    let median_days = sorted[n / 2];
+    sorted[..n].sort_unstable();
+    let median_days = f64::from(sorted[n / 2]);
     let mut open = [0.0f64; RECENT_INTERVALS];
     let mut steady = 0;
     for i in 0..n {
-        if calendar[i] <= SKIP_RATIO * median_days {
+        if f64::from(calendar[i]) <= SKIP_RATIO * median_days {
             open[steady] = clock[i].max(1.0);
             steady += 1;
         }
