@@ -17,7 +17,7 @@
 //!
 //! - customers that received lines since the last advance (the state's dirty record) are
 //!   re-read: a pair whose lines changed is read from its last day on and measured again from
-//!   its last purchase days ([`super::pair_reader`]; an arriving order resets the item's gap and
+//!   its last purchase days (`pair_reader`; an arriving order resets the item's gap and
 //!   cancels any pending lapse), the others' open gaps grow by the new order days;
 //! - per customer one timer (the earliest of its calendar events, with a generation counter so a
 //!   newer event cancels the older lazily): a seasonal pause ending (a year after the first
