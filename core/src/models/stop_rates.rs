@@ -82,16 +82,6 @@ impl StopRates {
         }
     }
 
-    /// The rate over every block, weighted by nothing: for reports.
-    pub fn mean(&self) -> f64 {
-        self.rates.iter().sum::<f64>() / self.rates.len() as f64
-    }
-
-    /// The rate on the day starting at `t` (a day number, fractions allowed).
-    pub fn rate_at(&self, t: f64) -> f64 {
-        self.rates[self.block_of(t)]
-    }
-
     /// `∫ λ` over `[from, to)` (days; zero when `to <= from`).
     pub fn hazard(&self, from: f64, to: f64) -> f64 {
         let mut total = 0.0;
@@ -292,7 +282,7 @@ mod tests {
             watched.extend(pairs(20, 995.0, 10.0, 1.0));
         }
         let rates = StopRates::learn(&watched, Day(1000));
-        let mean = rates.mean();
+        let mean = rates.rates.iter().sum::<f64>() / rates.rates.len() as f64;
         for r in &rates.rates[1..rates.rates.len() - 1] {
             assert!((r / mean - 1.0).abs() < 0.25, "{:?}", rates.rates);
         }
