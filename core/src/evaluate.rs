@@ -15,7 +15,8 @@
 //! It only reads the engine; detectors see nothing but data up to each replayed day.
 
 use crate::day::Day;
-use crate::detect::lapses::PairLapse;
+use crate::detect::lapses::{orders_between, PairLapse, CONTINUITY};
+use crate::detect::Scene;
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::signal::{Signal, SignalKind};
@@ -341,7 +342,8 @@ fn reliability_bins(
     bins: usize,
     stopped: impl Fn(&PairLapse, Day) -> bool,
 ) -> Vec<ReliabilityBin> {
-    let bin_of = |p: &PairLapse, _: Day| ((p.probability * bins as f64) as usize).min(bins - 1);
+    let bin_of =
+        |_: &Scene<'_>, p: &PairLapse| ((p.probability * bins as f64) as usize).min(bins - 1);
     tally_watched(engine, days, bins, bin_of, stopped)
         .into_iter()
         .enumerate()
@@ -364,11 +366,9 @@ pub fn lapse_truth_by_gap(
 ) -> Vec<ReliabilityBin> {
     let state = engine.state();
     let truth = PlantedStops::new(labels);
-    let gap_of = |p: &PairLapse, day: Day| {
-        let orders = state.customer(p.customer).purchase_days_until(day);
-        let after_last = orders.len() - orders.partition_point(|d| *d <= p.last);
-        let intervals = (after_last as f64 + 0.5) / p.rhythm.mean_interval;
-        (intervals as usize).min(rows - 1)
+    let gap_of = |scene: &Scene<'_>, p: &PairLapse| {
+        let gap = orders_between(scene.days_of(p.customer), p.last, scene.as_of) + CONTINUITY;
+        ((gap / p.rhythm.mean_interval) as usize).min(rows - 1)
     };
     tally_watched(engine, days, rows, gap_of, |p, day| {
         truth.stopped(state, p, day)
@@ -396,9 +396,9 @@ pub fn lapse_truth_by_day(
     let state = engine.state();
     let truth = PlantedStops::new(labels);
     let outside = days.len();
-    let slot_of = |p: &PairLapse, day: Day| {
+    let slot_of = |scene: &Scene<'_>, p: &PairLapse| {
         let within = p.probability >= range.0 && p.probability < range.1;
-        match days.iter().position(|d| *d == day) {
+        match days.iter().position(|d| *d == scene.as_of) {
             Some(i) if within => i,
             _ => outside,
         }
@@ -418,15 +418,15 @@ fn tally_watched(
     engine: &Engine,
     days: &[Day],
     slots: usize,
-    slot_of: impl Fn(&PairLapse, Day) -> usize,
+    slot_of: impl Fn(&Scene<'_>, &PairLapse) -> usize,
     stopped: impl Fn(&PairLapse, Day) -> bool,
 ) -> Vec<ReliabilityBin> {
     let state = engine.state();
     let mut sums = vec![(0usize, 0.0f64, 0usize); slots];
     for &day in days {
-        let scene = crate::detect::Scene::new(state, engine.config(), day);
+        let scene = Scene::new(state, engine.config(), day);
         for p in scene.lapses().pairs.iter().filter(|p| p.watched) {
-            let slot = &mut sums[slot_of(p, day)];
+            let slot = &mut sums[slot_of(&scene, p)];
             slot.0 += 1;
             slot.1 += p.probability;
             slot.2 += usize::from(stopped(p, day));
