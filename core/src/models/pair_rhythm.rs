@@ -55,7 +55,7 @@
 //! when the rate is learned, and the block borrows from the others (see
 //! [`super::stop_rates`]). Calibration against the planted truth is in BENCHMARKS.md.
 
-use super::stop_rates::{StopRates, WatchedPair};
+use super::stop_rates::{stopped_given_gap, StopRates, WatchedPair};
 use crate::day::Day;
 use crate::detect::rhythm::{gap_survival, median, MIN_CV2};
 
@@ -160,8 +160,7 @@ impl PairRhythm {
     /// P(stopped | an open gap of `gap` clock units) with pooled CV² `cv2`, skip rate
     /// `skip_rate` and chance `stop_chance` of stopping within an interval.
     pub fn lapse(&self, gap: f64, cv2: f64, skip_rate: f64, stop_chance: f64) -> f64 {
-        let survival = self.gap_survival(gap, cv2, skip_rate);
-        stop_chance / (stop_chance + (1.0 - stop_chance) * survival)
+        stopped_given_gap(stop_chance, self.gap_survival(gap, cv2, skip_rate))
     }
 
     /// Expected purchases over `horizon_days` calendar days if the pair goes on.

@@ -108,10 +108,9 @@ impl StopRates {
         if pairs.is_empty() {
             return rates;
         }
-        let watched_if_going_on = rates.days_watched(pairs, end);
+        let watched_if_going_on = rates.days_watched(pairs);
         for _ in 0..EM_STEPS {
-            let (stops, exposure) =
-                rates.expected_stops_and_exposure(pairs, end, &watched_if_going_on);
+            let (stops, exposure) = rates.expected_stops_and_exposure(pairs, &watched_if_going_on);
             let next = shrunk_rates(&stops, &exposure);
             let settled = next
                 .iter()
@@ -127,7 +126,8 @@ impl StopRates {
 
     /// Per block, the days every pair would be watched if none had stopped: from its `from` to
     /// the day learned on. The same in every EM step.
-    fn days_watched(&self, pairs: &[WatchedPair], end: f64) -> Vec<f64> {
+    fn days_watched(&self, pairs: &[WatchedPair]) -> Vec<f64> {
+        let end = f64::from(self.as_of.0);
         let mut days = vec![0.0; self.rates.len()];
         for p in pairs {
             self.spread(p.from, end, |b, d| days[b] += d);
@@ -141,20 +141,15 @@ impl StopRates {
     fn expected_stops_and_exposure(
         &self,
         pairs: &[WatchedPair],
-        end: f64,
         watched_if_going_on: &[f64],
     ) -> (Vec<f64>, Vec<f64>) {
+        let end = f64::from(self.as_of.0);
         let mut stops = vec![0.0; self.rates.len()];
         let mut exposure = watched_if_going_on.to_vec();
         for p in pairs {
             let stop_until = (p.last + p.interval_days).min(end);
             let hazard = self.hazard(p.last, stop_until);
-            let q = 1.0 - (-hazard).exp();
-            let stopped = if q > 0.0 {
-                q / (q + (1.0 - q) * p.survival)
-            } else {
-                0.0
-            };
+            let stopped = stopped_given_gap(1.0 - (-hazard).exp(), p.survival);
             if hazard > 0.0 {
                 self.spread(p.last, stop_until, |b, days| {
                     stops[b] += stopped * self.rates[b] * days / hazard;
@@ -190,6 +185,17 @@ impl StopRates {
             each(block, stop - t);
             t = stop;
         }
+    }
+}
+
+/// P(stopped | an open gap) of a pair with chance `stop_chance` of stopping before its next
+/// purchase and `survival` = P(a gap this long | it still buys): a stopped pair always shows
+/// the gap, one still buying with probability `survival`.
+pub fn stopped_given_gap(stop_chance: f64, survival: f64) -> f64 {
+    if stop_chance > 0.0 {
+        stop_chance / (stop_chance + (1.0 - stop_chance) * survival)
+    } else {
+        0.0
     }
 }
 
