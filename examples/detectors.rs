@@ -121,10 +121,12 @@ fn print_reliability(bins: &[ReliabilityBin]) {
     }
 }
 
-/// The item lapses' delays in units of each pair's own median interval before the event.
+/// The item lapses' delays in units of each pair's own median interval before the event: over
+/// all found events, then by the planted kind (a single item stopped, a competitor's
+/// substitution).
 fn print_delay_in_intervals(engine: &Engine, labels: &[Label], detections: &[(usize, f64)]) {
     let state = engine.state();
-    let mut ratios: Vec<f64> = detections
+    let ratios: Vec<(&str, f64)> = detections
         .iter()
         .filter_map(|&(i, delay)| {
             let label = &labels[i];
@@ -137,15 +139,27 @@ fn print_delay_in_intervals(engine: &Engine, labels: &[Label], detections: &[(us
             let mut gaps: Vec<i32> = days.windows(2).map(|w| w[1] - w[0]).collect();
             gaps.sort_unstable();
             let median = f64::from(*gaps.get(gaps.len() / 2)?);
-            Some(delay / median)
+            Some((label.kind, delay / median))
         })
         .collect();
-    ratios.sort_by(f64::total_cmp);
-    if let Some(mid) = ratios.get(ratios.len() / 2) {
+    let median_of = |kind: Option<&str>| {
+        let mut chosen: Vec<f64> = ratios
+            .iter()
+            .filter(|(k, _)| kind.is_none_or(|kind| *k == kind))
+            .map(|(_, r)| *r)
+            .collect();
+        chosen.sort_by(f64::total_cmp);
+        chosen.get(chosen.len() / 2).map(|mid| (*mid, chosen.len()))
+    };
+    if let Some((mid, n)) = median_of(None) {
         println!(
             "\nitem_lapsed: median delay from the due day = {mid:.2} x the pair's own median \
-             interval ({} found events)",
-            ratios.len()
+             interval ({n} found events)"
         );
+    }
+    for kind in ["item_lapsed", "item_lapsed_across_similar"] {
+        if let Some((mid, n)) = median_of(Some(kind)) {
+            println!("  planted as {kind}: {mid:.2} x ({n} found)");
+        }
     }
 }

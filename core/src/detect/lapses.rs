@@ -9,15 +9,17 @@
 //! when P(stopped) reaches `item_lapsed_probability` and the customer still bought something
 //! after the item was due: a customer silent on everything is `customer_at_risk`'s case, not an
 //! item's. A pair that was silent over the same weeks a year earlier is seasonal, not lapsed;
-//! so is every pair of a product whose regular buyers together bought it far less than their
-//! rhythms expect over the last [`PAUSE_WINDOW_DAYS`] (a season over, an item withdrawn): that
-//! is the product's rhythm, not the customer's. A competitor taking the item in one segment
-//! does not pause it: the other segments keep buying. And a pair last bought before its
+//! so is every pair of a product paused for everyone (its regular buyers together bought it far
+//! less than their rhythms expect: a season over, an item withdrawn; see
+//! [`super::product_pause`]): that is the product's rhythm, not the customer's. A competitor
+//! taking the item in one segment does not pause it. And a pair last bought before its
 //! product's latest restart (the first sale after a product-wide silence of at least
 //! [`PAUSE_WINDOW_DAYS`], a new season) waits for the customer's first purchase of the new
 //! season: that is `seasonal_due`'s question, not an item lapse.
 
-use super::Scene;
+pub use super::product_pause::PAUSE_WINDOW_DAYS;
+use super::product_pause::{pause_expectation, restarts, PauseActivity, PauseCounts};
+use super::{product_pause, Scene};
 use crate::day::Day;
 use crate::ids::{CustomerId, LabelId, ProductId};
 use crate::models::pair_rhythm::{MeasuredPair, PairRhythm, RhythmPriors};
@@ -28,11 +30,6 @@ use std::collections::BTreeMap;
 pub const MIN_PURCHASES: usize = 4;
 /// Days after its due day over which a lapse counts toward its product's segment test.
 pub const SEGMENT_WINDOW_DAYS: i32 = 42;
-/// The window over which a product's purchases are compared with its buyers' rhythms.
-pub const PAUSE_WINDOW_DAYS: i32 = 28;
-/// A product bought less than this share of what its regular buyers' rhythms expect over the
-/// window is paused for everyone, and none of its lapses is reported.
-const PAUSE_SHARE: f64 = 0.3;
 
 /// One regular pair's state at the scene's day.
 #[derive(Clone, Debug)]
@@ -89,8 +86,8 @@ struct Measured {
     /// Customer orders since the last purchase of the pair (plus the continuity half).
     gap: f64,
     seasonal_pause: bool,
-    /// Purchase days within the pause window.
-    recent_purchases: u32,
+    /// Its purchase days over the pause windows.
+    pause_counts: PauseCounts,
 }
 
 /// Order days of the customer in `(from, to]`: the clock of its pairs' rhythms.
@@ -114,7 +111,7 @@ fn measure(scene: &Scene<'_>) -> (Vec<Measured>, Vec<Vec<Day>>) {
                 continue;
             };
             out.push(Measured {
-                recent_purchases: m.recent_purchases,
+                pause_counts: PauseCounts::of_days(&days, scene.as_of),
                 customer,
                 product: history.product,
                 rhythm: m.rhythm,
@@ -139,8 +136,6 @@ pub(crate) struct PairMeasure {
     pub gap_orders: u32,
     /// While the pair keeps last year's silence (seasonal): the first day it no longer does.
     pub seasonal_until: Option<Day>,
-    /// Purchase days within the pause window.
-    pub recent_purchases: u32,
 }
 
 /// Measures a pair from its purchase `days` (ascending) and `nets` up to `as_of`, on the
@@ -158,14 +153,11 @@ pub(crate) fn measure_pair(
     let last = days[days.len() - 1];
     let first_after = days[days.partition_point(|d| *d <= last - 365)];
     let seasonal_until = seasonal_until(days[0], first_after, last, as_of);
-    let window_start = as_of - PAUSE_WINDOW_DAYS;
-    let recent_purchases = days.iter().rev().take_while(|d| **d > window_start).count();
     Some(PairMeasure {
         rhythm,
         last,
         gap_orders: orders_between(orders, last, as_of) as u32,
         seasonal_until,
-        recent_purchases: recent_purchases as u32,
     })
 }
 
@@ -204,33 +196,6 @@ pub(crate) fn pair_value(rhythm: &PairRhythm, horizon_days: f64) -> f64 {
     (rhythm.purchases_over(horizon_days) * rhythm.net_per_purchase).max(0.0)
 }
 
-/// What one regular pair of a product expects to buy over the pause window.
-pub(crate) fn pause_expectation(rhythm: &PairRhythm) -> f64 {
-    f64::from(PAUSE_WINDOW_DAYS) / rhythm.median_days.max(1.0)
-}
-
-/// Whether a product whose regular buyers bought `observed` times over the pause window, where
-/// their rhythms expect `expected`, is paused for everyone.
-pub(crate) fn is_paused(observed: f64, expected: f64) -> bool {
-    expected > 0.0 && observed < PAUSE_SHARE * expected
-}
-
-/// Each product's latest restart: its first sale after a silence (no sale to anyone) of at
-/// least [`PAUSE_WINDOW_DAYS`].
-pub(crate) fn restarts(mut product_days: Vec<Vec<Day>>) -> Vec<Option<Day>> {
-    product_days
-        .iter_mut()
-        .map(|days| {
-            days.sort_unstable();
-            days.dedup();
-            days.windows(2)
-                .rev()
-                .find(|w| w[1] - w[0] >= PAUSE_WINDOW_DAYS)
-                .map(|w| w[1])
-        })
-        .collect()
-}
-
 fn scan(scene: &Scene<'_>) -> LapseScan {
     let (measured, product_days) = measure(scene);
     let restarts = restarts(product_days);
@@ -248,7 +213,7 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
     );
     let threshold = scene.config.thresholds.item_lapsed_probability;
     let horizon = f64::from(scene.config.horizon_days);
-    let paused = paused_products(&measured, scene.state.products().len());
+    let paused = paused(&measured, scene.state.products().len());
     let pairs: Vec<PairLapse> = measured
         .into_iter()
         .map(|m| {
@@ -277,18 +242,16 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
     LapseScan { pairs, priors }
 }
 
-/// Products bought far less over the pause window than their regular buyers' rhythms expect.
-fn paused_products(measured: &[Measured], products: usize) -> Vec<bool> {
-    let mut bought = vec![(0.0, 0.0); products];
+/// Products bought far less over the pause windows than their regular buyers' rhythms expect.
+fn paused(measured: &[Measured], products: usize) -> Vec<bool> {
+    let mut activity = vec![PauseActivity::default(); products];
     for m in measured {
-        let b = &mut bought[m.product.index()];
-        b.0 += f64::from(m.recent_purchases);
-        b.1 += pause_expectation(&m.rhythm);
+        activity[m.product.index()].add(&PauseActivity {
+            counts: m.pause_counts,
+            expected: pause_expectation(&m.rhythm),
+        });
     }
-    bought
-        .into_iter()
-        .map(|(observed, expected)| is_paused(observed, expected))
-        .collect()
+    product_pause::paused_products(&activity)
 }
 
 /// One product lapsing at too many customers of a segment at once.

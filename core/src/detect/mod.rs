@@ -14,6 +14,7 @@ mod item_lapsed;
 mod item_lapsed_across_similar;
 pub mod lapses;
 mod pipeline_slowdown;
+pub(crate) mod product_pause;
 pub mod rhythm;
 mod seasonal_due;
 mod variety_drop;

@@ -24,7 +24,8 @@
 //!   purchase of last year's quiet weeks), a lapse leaving its product's segment window (due +
 //!   [`SEGMENT_WINDOW_DAYS`]), a line dated after the clock becoming visible;
 //! - per product, each advance: whether it is paused (its regular buyers' purchases over the
-//!   last [`PAUSE_WINDOW_DAYS`], kept as per-day counts) and its latest restart; a change
+//!   pause windows, kept as per-day counts; see `detect::product_pause`) and its latest
+//!   restart; a change
 //!   re-judges that product's pairs only;
 //! - the pooled priors ([`RhythmPriors`]) are refitted every `refit_every_days` (default 7):
 //!   between refits a pair is scored with priors at most that many days old, then every pair is
@@ -50,8 +51,11 @@ use super::watch_list::WatchList;
 use crate::config::Config;
 use crate::day::Day;
 use crate::detect::lapses::{
-    due_day, is_paused, lapse_probability, pair_value, pause_expectation, test_segments, PairLapse,
-    SegmentGroup, CONTINUITY, PAUSE_WINDOW_DAYS, SEGMENT_WINDOW_DAYS,
+    due_day, lapse_probability, pair_value, test_segments, PairLapse, SegmentGroup, CONTINUITY,
+    SEGMENT_WINDOW_DAYS,
+};
+use crate::detect::product_pause::{
+    pause_expectation, paused_products, PauseActivity, PauseCounts, PAUSE_WINDOW_DAYS,
 };
 use crate::detect::{
     across_similar_signal, detectors, explains_item_lapses, is_pair_level, is_variety_drop,
@@ -792,10 +796,18 @@ impl Feed {
     /// Updates each product's pause and restart at `as_of`; returns the products whose flags
     /// changed.
     fn update_product_flags(&mut self, as_of: Day) -> Vec<usize> {
+        let activity: Vec<PauseActivity> = self
+            .products
+            .iter()
+            .map(|p| PauseActivity {
+                counts: PauseCounts::at(as_of, |from, to| p.regular_days.sum(from, to)),
+                expected: p.expected as f64 / FIXED,
+            })
+            .collect();
+        let paused = paused_products(&activity);
         let mut changed = Vec::new();
         for (i, p) in self.products.iter_mut().enumerate() {
-            let observed = p.regular_days.sum(as_of - PAUSE_WINDOW_DAYS + 1, as_of);
-            let paused = is_paused(f64::from(observed), p.expected as f64 / FIXED);
+            let paused = paused[i];
             let mut restart = p.restart;
             if p.days_changed {
                 p.days_changed = false;

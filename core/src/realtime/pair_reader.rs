@@ -13,7 +13,7 @@
 use super::recent_days::RecentDays;
 use super::recent_rhythm::{recent_rhythm, RECENT};
 use crate::day::Day;
-use crate::detect::lapses::{seasonal_until, PairMeasure, MIN_PURCHASES, PAUSE_WINDOW_DAYS};
+use crate::detect::lapses::{seasonal_until, PairMeasure, MIN_PURCHASES};
 use crate::state::{line_days, Purchase};
 use smallvec::SmallVec;
 
@@ -174,7 +174,6 @@ pub(super) fn measure_recent(
         last,
         gap_orders: orders_to_date as u32 - position[n - 1],
         seasonal_until: seasonal_until(first, first_after, last, as_of),
-        recent_purchases: recent_purchases(visible, days, as_of),
     })
 }
 
@@ -206,20 +205,6 @@ pub(super) fn lines_until(lines: &[Purchase], hint: usize, day: Day) -> usize {
         }
     }
     lines.partition_point(|p| p.day <= day)
-}
-
-/// Purchase days within the pause window before `as_of`, from the pair's `recent` ones when
-/// the window starts among them.
-fn recent_purchases(visible: &[Purchase], recent: &[Day], as_of: Day) -> u32 {
-    let window_start = as_of - PAUSE_WINDOW_DAYS;
-    if recent.len() < RECENT || recent[0] <= window_start {
-        return recent.iter().filter(|d| **d > window_start).count() as u32;
-    }
-    line_days(visible)
-        .rev()
-        .filter(|d| d.purchase)
-        .take_while(|d| d.day > window_start)
-        .count() as u32
 }
 
 /// The first purchase day of whole days of lines.
@@ -309,7 +294,6 @@ mod tests {
                 assert_eq!(f.last, r.last);
                 assert_eq!(f.gap_orders, r.gap_orders);
                 assert_eq!(f.seasonal_until, r.seasonal_until);
-                assert_eq!(f.recent_purchases, r.recent_purchases);
             }
             (f, r) => panic!("full {f:?}, recent {r:?}"),
         }
