@@ -206,6 +206,7 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
             rhythm: &m.rhythm,
             gap: m.gap,
             last: m.last,
+            seen: scene.days_of(m.customer).last().copied().unwrap_or(m.last),
         }),
         scene.state.products().len(),
         scene.state.customers().len(),

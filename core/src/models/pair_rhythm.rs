@@ -216,6 +216,9 @@ pub struct MeasuredPair<'a> {
     pub gap: f64,
     /// Its last purchase day.
     pub last: Day,
+    /// The customer's last order day (up to the day learned on): the gap, counted in the
+    /// customer's orders, says nothing of the days after it.
+    pub seen: Day,
 }
 
 impl RhythmPriors {
@@ -281,6 +284,7 @@ impl RhythmPriors {
                 WatchedPair {
                     from: last - (r.intervals + 2 * r.skips) as f64 * interval_days,
                     last,
+                    seen: f64::from(p.seen.0),
                     interval_days,
                     survival: r.gap_survival(p.gap, cv2, r.pooled_skip_rate(self)),
                 }
@@ -458,6 +462,7 @@ mod tests {
                 rhythm: &r,
                 gap,
                 last: Day(40),
+                seen: Day(50),
             })
         };
         let priors = RhythmPriors::learn(measured(), 1, 2, Day(50));

@@ -26,7 +26,8 @@
 //!   happened later) and the survival of its gap if it still bought;
 //! - M step: each block's rate is its expected stops (each pair's P(stopped) spread over the
 //!   days of `[L, L + m)` in proportion to the rate there) over its exposure (the days each pair
-//!   was watched in the block: until the day learned on if it still buys, until half an
+//!   was watched in the block: until its customer's last order if it still buys, since its gap
+//!   is counted in the customer's orders and says nothing of the days after; until half an
 //!   interval after its last purchase if it stopped), shrunk toward the rate over all blocks
 //!   with a prior worth [`PRIOR_BLOCK_SHARE`] of an average block's exposure, so that a block
 //!   with few pairs watched borrows from the others.
@@ -39,8 +40,12 @@ use crate::day::Day;
 /// Days per block of the stop rate: two months, long enough that every block of a
 /// 2,000-customer history holds dozens of stops, short enough to follow a competitor's launch.
 pub const BLOCK_DAYS: i32 = 56;
-/// The prior toward the rate over all blocks, as a share of an average block's exposure.
-pub const PRIOR_BLOCK_SHARE: f64 = 0.25;
+/// The prior toward the rate over all blocks, as a share of an average block's exposure: as
+/// much as one block's own evidence. The latest block's own rate runs low (its stops are mostly
+/// still to show as overdue gaps); a quarter of a block left the lowest predictions at half the
+/// stops seen (10,000 customers, planted truth), and one block was chosen over a quarter and four
+/// on the 2,000-customer tuning set (BENCHMARKS.md, item lapses).
+pub const PRIOR_BLOCK_SHARE: f64 = 1.0;
 /// Blocks at most (about three years); older time counts in the oldest block.
 const MAX_BLOCKS: usize = 20;
 /// EM steps at most (it settles in a few dozen).
@@ -58,6 +63,9 @@ pub struct WatchedPair {
     pub from: f64,
     /// Its last purchase day.
     pub last: f64,
+    /// The last day its open gap was seen growing (its customer's last order): watched until
+    /// then, not later.
+    pub seen: f64,
     /// Its median interval in days (at least 1).
     pub interval_days: f64,
     /// P(a gap as long as its open one | it still buys).
@@ -127,10 +135,9 @@ impl StopRates {
     /// Per block, the days every pair would be watched if none had stopped: from its `from` to
     /// the day learned on. The same in every EM step.
     fn days_watched(&self, pairs: &[WatchedPair]) -> Vec<f64> {
-        let end = f64::from(self.as_of.0);
         let mut days = vec![0.0; self.rates.len()];
         for p in pairs {
-            self.spread(p.from, end, |b, d| days[b] += d);
+            self.spread(p.from, self.seen_until(p), |b, d| days[b] += d);
         }
         days
     }
@@ -143,10 +150,10 @@ impl StopRates {
         pairs: &[WatchedPair],
         watched_if_going_on: &[f64],
     ) -> (Vec<f64>, Vec<f64>) {
-        let end = f64::from(self.as_of.0);
         let mut stops = vec![0.0; self.rates.len()];
         let mut exposure = watched_if_going_on.to_vec();
         for p in pairs {
+            let end = self.seen_until(p);
             let stop_until = (p.last + p.interval_days).min(end);
             let hazard = self.hazard(p.last, stop_until);
             let stopped = stopped_given_gap(1.0 - (-hazard).exp(), p.survival);
@@ -159,6 +166,11 @@ impl StopRates {
             self.spread(stopped_until, end, |b, days| exposure[b] -= stopped * days);
         }
         (stops, exposure)
+    }
+
+    /// The end of a pair's watched time: its last sighting, never after the day learned on.
+    fn seen_until(&self, p: &WatchedPair) -> f64 {
+        p.seen.min(f64::from(self.as_of.0))
     }
 
     /// The block of the day starting at `t`: 0 is the latest (and every later day).
@@ -255,6 +267,7 @@ mod tests {
             WatchedPair {
                 from: 0.0,
                 last,
+                seen: 1000.0,
                 interval_days: interval,
                 survival,
             };
@@ -273,10 +286,35 @@ mod tests {
         let latest = rates.rates[0];
         let old = rates.rates[10];
         assert!(latest > 10.0 * old, "{:?}", rates.rates);
-        // The latest block: about 60 stops over 1,060 pairs x 56 days, shrunk a quarter of the
-        // way toward the rate over all time.
+        // The latest block: about 60 stops over 1,060 pairs x 56 days, shrunk about halfway
+        // toward the rate over all time (the prior weighs as much as one block).
         let raw = 60.0 / (1060.0 * 56.0);
         assert!(latest < raw && latest > 0.5 * raw, "{latest} vs {raw}");
+    }
+
+    #[test]
+    fn pairs_of_customers_gone_silent_add_no_watched_days_after_their_last_order() {
+        // A thousand pairs whose customers stopped ordering on day 500: their gaps, counted in
+        // orders, have not grown since, so they neither stopped nor went on after it.
+        let silent = |seen: f64| {
+            pairs(1000, 495.0, 10.0, 1.0)
+                .into_iter()
+                .map(move |p| WatchedPair { seen, ..p })
+        };
+        let blocks = rates_of(vec![0.001; 18]);
+        let days = blocks.days_watched(&silent(500.0).collect::<Vec<_>>());
+        // Block 8 starts on day 496: four days watched there, none in the later blocks.
+        assert!(days[..8].iter().all(|d| *d == 0.0), "{days:?}");
+        assert!((days[8] - 1000.0 * 4.0).abs() < 1e-6, "{days:?}");
+        // Beside pairs still bought and 60 recent stops, watching them to date would dilute
+        // the latest rate with stop-free days it never saw.
+        let mut watched = pairs(1000, 995.0, 10.0, 1.0);
+        watched.extend(pairs(60, 960.0, 10.0, 0.0));
+        let latest = |seen: f64| {
+            let all: Vec<WatchedPair> = watched.iter().copied().chain(silent(seen)).collect();
+            StopRates::learn(&all, Day(1000)).rates[0]
+        };
+        assert!(latest(500.0) > 1.5 * latest(1000.0));
     }
 
     #[test]

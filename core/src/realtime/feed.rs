@@ -824,17 +824,17 @@ impl Feed {
 
     /// Refits the pooled priors on every cached regular pair, on day `as_of`.
     fn refit(&mut self, as_of: Day) {
-        let pairs = self
-            .customers
-            .iter()
-            .flat_map(|c| c.watches.iter())
-            .map(|w| MeasuredPair {
+        let pairs = self.customers.iter().flat_map(|c| {
+            let seen = c.orders.last().copied();
+            c.watches.iter().map(move |w| MeasuredPair {
                 product: w.lapse.product.index(),
                 customer: w.lapse.customer.index(),
                 rhythm: &w.lapse.rhythm,
                 gap: f64::from(w.gap_orders) + CONTINUITY,
                 last: w.lapse.last,
-            });
+                seen: seen.unwrap_or(w.lapse.last),
+            })
+        });
         self.priors = RhythmPriors::learn(pairs, self.products.len(), self.customers.len(), as_of);
         self.priors_generation += 1;
     }
