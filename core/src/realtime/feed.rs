@@ -656,7 +656,11 @@ impl Feed {
         let recent = match pair.watch.map(|w| watches.get_mut(w as usize).1) {
             Some(recent) => {
                 match read {
-                    Some(Read::Appended { from, .. }) => recent.reread(&visible[*from as usize..]),
+                    Some(Read::Appended { from, days, .. }) => {
+                        if !recent.reread_days(days) {
+                            recent.reread(&visible[*from as usize..]);
+                        }
+                    }
                     Some(Read::Rewritten) => recent.clear(),
                     None => {}
                 }
