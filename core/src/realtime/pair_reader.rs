@@ -158,11 +158,10 @@ pub(super) fn measure_recent(
     // The order clock, as `orders_between` counts it: order days up to each purchase day,
     // searched back from the end (the pair's last days are the customer's last orders).
     let orders_to_date = position_before(orders, orders.len(), as_of);
-    let mut position = [0u32; RECENT];
-    let placed = recent.positions(orders, orders_to_date, appended);
-    let n = placed.len();
-    position[..n].copy_from_slice(placed);
-    let (days, nets) = (recent.days(), recent.nets());
+    recent.positions(orders, orders_to_date, appended);
+    let recent: &RecentDays = recent;
+    let (position, days, nets) = (recent.placed(), recent.days(), recent.nets());
+    let n = position.len();
     let mut clock = [0.0; RECENT];
     for i in 1..n {
         clock[i - 1] = f64::from(position[i] - position[i - 1]);

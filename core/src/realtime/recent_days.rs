@@ -110,6 +110,11 @@ impl RecentDays {
         &self.positions[..usize::from(self.len)]
     }
 
+    /// The places [`RecentDays::positions`] last gave (read beside the days, without a copy).
+    pub fn placed(&self) -> &[u32] {
+        &self.positions[..usize::from(self.placed)]
+    }
+
     /// Brings the days up to a re-read of `lines`, the pair's lines from the start of the last
     /// line day read before on: that day and later ones replace what was kept from it on.
     pub fn reread(&mut self, lines: &[Purchase]) {
