@@ -657,9 +657,7 @@ impl Feed {
             Some(recent) => {
                 match read {
                     Some(Read::Appended { from, days, .. }) => {
-                        if !recent.reread_days(days) {
-                            recent.reread(&visible[*from as usize..]);
-                        }
+                        recent.reread_found(days, &visible[*from as usize..])
                     }
                     Some(Read::Rewritten) => recent.clear(),
                     None => {}

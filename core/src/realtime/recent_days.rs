@@ -127,17 +127,16 @@ impl RecentDays {
         }
     }
 
-    /// As [`RecentDays::reread`] of the lines a cursor re-read, from the days it found there;
-    /// false (nothing done) when it did not keep them all.
-    pub fn reread_days(&mut self, read: &ReadDays) -> bool {
+    /// [`RecentDays::reread`] of the `lines` a cursor re-read, from the days it found there
+    /// when it kept them all (the lines are not walked again).
+    pub fn reread_found(&mut self, read: &ReadDays, lines: &[Purchase]) {
         if !read.all {
-            return false;
+            return self.reread(lines);
         }
         self.truncate_from(read.from);
         for i in 0..usize::from(read.len) {
             self.push(read.days[i], read.nets[i]);
         }
-        true
     }
 
     /// Forgets the days on or after `day`.
