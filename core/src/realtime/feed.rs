@@ -405,7 +405,6 @@ impl Feed {
         for i in 0..feed.customers.len() {
             feed.judge_customer(state, CustomerId(i as u32), as_of);
         }
-        feed.tidy_timers();
         feed
     }
 
@@ -468,7 +467,6 @@ impl Feed {
         }
         self.segment_step(state, as_of, &mut step);
         self.item_step(state, as_of, &mut step);
-        self.tidy_timers();
         self.clock = as_of;
         let state: &State = state;
         step.risen = std::mem::take(&mut step.risen)
@@ -478,18 +476,6 @@ impl Feed {
         step.risen
             .sort_by(|a, b| b.score.total_cmp(&a.score).then(a.key().cmp(&b.key())));
         step
-    }
-
-    /// Drops the stale timers once they outnumber the live ones (at most one per customer), and
-    /// makes room for as many new timers as there are customers: done here, on the daily path,
-    /// the per-order path's timers seldom reallocate the queue.
-    fn tidy_timers(&mut self) {
-        let customers = &self.customers;
-        if self.timers.len() > 2 * customers.len() {
-            self.timers
-                .retain(|c, generation| customers[c.index()].generation == generation);
-        }
-        self.timers.reserve(customers.len());
     }
 
     /// Sizes the tables to the state's customers and products.

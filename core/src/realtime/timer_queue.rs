@@ -4,11 +4,6 @@
 //! key's timer by bumping the key's generation and scheduling anew; the stale entry stays in the
 //! heap and is dropped when it comes up (lazy validation on pop), so cancelling costs nothing
 //! and scheduling is O(log n). It knows nothing of what a key is or why it is due.
-//!
-//! Also owns its room: stale entries pile up between their cancellation and their day, so the
-//! owner drops them ([`TimerQueue::retain`]) and makes room for the next timers
-//! ([`TimerQueue::reserve`]) off the path that schedules them, and a push seldom reallocates:
-//! a heap of a few megabytes doubling in one push took 5-11 ms at 100,000 customers.
 
 use crate::day::Day;
 use std::cmp::Reverse;
@@ -43,17 +38,6 @@ impl<K: Ord + Copy> TimerQueue<K> {
         }
     }
 
-    /// Keeps only the timers for which `keep(key, generation)` holds (the owner's current ones).
-    pub fn retain(&mut self, mut keep: impl FnMut(K, u32) -> bool) {
-        self.heap
-            .retain(|Reverse((_, key, generation))| keep(*key, *generation));
-    }
-
-    /// Makes room for `additional` more timers without reallocating.
-    pub fn reserve(&mut self, additional: usize) {
-        self.heap.reserve(additional);
-    }
-
     /// Timers held, stale ones included.
     pub fn len(&self) -> usize {
         self.heap.len()
@@ -81,20 +65,6 @@ mod tests {
         assert_eq!(q.pop_due(Day(7)), None);
         assert_eq!(q.len(), 1);
         assert_eq!(q.pop_due(Day(10)), Some((Day(10), 1, 0)));
-        assert!(q.is_empty());
-    }
-
-    #[test]
-    fn retain_drops_only_what_the_owner_rejects() {
-        let mut q = TimerQueue::default();
-        q.schedule(Day(3), 1u32, 0);
-        q.schedule(Day(2), 1u32, 1);
-        q.schedule(Day(1), 2u32, 0);
-        q.retain(|key, generation| key != 1 || generation == 1);
-        q.reserve(10);
-        assert_eq!(q.len(), 2);
-        assert_eq!(q.pop_due(Day(9)), Some((Day(1), 2, 0)));
-        assert_eq!(q.pop_due(Day(9)), Some((Day(2), 1, 1)));
         assert!(q.is_empty());
     }
 }
