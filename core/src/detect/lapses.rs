@@ -188,7 +188,15 @@ pub(crate) fn lapse_probability(
 
 /// When the next purchase of a pair last bought on `last` was due.
 pub(crate) fn due_day(rhythm: &PairRhythm, last: Day) -> Day {
-    last + rhythm.median_days.round() as i32
+    // The median is one of the whole-day intervals, so it is cast as it is; `round` (a library
+    // call on the baseline x86-64 target) is left for any other value.
+    let median = rhythm.median_days;
+    let whole = median as i32;
+    last + if f64::from(whole) == median {
+        whole
+    } else {
+        median.round() as i32
+    }
 }
 
 /// Expected net revenue of a pair over `horizon_days` if it goes on (never negative).

@@ -255,8 +255,9 @@ fn count_days(counts: &mut DayCounts, days: impl IntoIterator<Item = Day>, add: 
 type GroupShare = Option<(LabelId, bool, f64)>;
 
 /// Moves a pair's share of its segment group (and of the totals) from `old` to `new`: the
-/// arithmetic of removing one share and adding the other, a group left empty starting afresh,
-/// with one search of the groups when the segment stays (a re-measured pair's value changed).
+/// arithmetic of removing one share and adding the other, a group left empty (or with no lapsed
+/// pair) starting its value sum afresh, with one search of the groups when the segment stays and
+/// none when the pair is not lapsed before nor after (a re-measured pair whose value changed).
 fn move_group(
     groups: &mut BTreeMap<(LabelId, ProductId), SegmentGroup>,
     (all_pairs, all_lapsed): (&mut u64, &mut u64),
@@ -270,6 +271,10 @@ fn move_group(
             g.1 -= 1;
             g.2 -= value;
             *lapsed -= 1;
+            if g.1 == 0 {
+                // No lapsed pair left: their value sums to nothing, with no rounding residue.
+                g.2 = 0.0;
+            }
         }
         if g.0 == 0 {
             *g = SegmentGroup::default();
@@ -284,6 +289,10 @@ fn move_group(
         }
     };
     match (old, new) {
+        // Not lapsed before nor after, in the same segment: the group counts the pair as it
+        // did (its value is summed only while lapsed), so it is not searched for. Most pairs
+        // re-measured by an order are here: their value changed, not their standing.
+        (Some((s, false, _)), Some((t, false, _))) if s == t => {}
         (Some((s, was, v)), Some((t, now, w))) if s == t => {
             let g = groups.entry((s, product)).or_default();
             remove(g, all_lapsed, (was, v));
@@ -637,7 +646,9 @@ impl Feed {
         let recent = match pair.watch.map(|w| watches.get_mut(w as usize).1) {
             Some(recent) => {
                 match read {
-                    Some(Read::Appended { from, .. }) => recent.reread(&visible[*from as usize..]),
+                    Some(Read::Appended { from, days, .. }) => {
+                        recent.reread_found(days, &visible[*from as usize..])
+                    }
                     Some(Read::Rewritten) => recent.clear(),
                     None => {}
                 }

@@ -10,7 +10,7 @@
 //! day is, the rhythm, the seasonal pause) stay in the state and the detectors; the tests here
 //! check the result equals [`measure_pair`] on the whole history.
 
-use super::recent_days::RecentDays;
+use super::recent_days::{ReadDays, RecentDays};
 use super::recent_rhythm::{recent_rhythm, RECENT};
 use crate::day::Day;
 use crate::detect::lapses::{seasonal_until, PairMeasure, MIN_PURCHASES};
@@ -34,15 +34,17 @@ pub(super) struct Cursor {
 }
 
 /// What a re-read found.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(super) enum Read {
     /// Only the last day and later ones changed: the purchase day that stopped being one (the
     /// last day, netted out by a return) and the new purchase days, ascending; `from` is the
-    /// first line re-read (the start of the last line day read before).
+    /// first line re-read (the start of the last line day read before); `days` the purchase
+    /// days from there on with their net amounts (for the pair's kept days).
     Appended {
         from: u32,
         removed: Option<Day>,
         added: SmallVec<[Day; 4]>,
+        days: ReadDays,
     },
     /// A line was inserted before the last day read: the pair's days are read anew.
     Rewritten,
@@ -85,6 +87,7 @@ impl Cursor {
         }
         let (mut removed, mut added) = (None, SmallVec::new());
         let (mut at, mut before) = (start, self.purchases_before);
+        let mut read = ReadDays::new(visible.get(start).map_or(self.tail_day, |l| l.day));
         let mut days = line_days(&visible[start..]).peekable();
         while let Some(d) = days.next() {
             let was = self.lines > 0 && d.day == self.tail_day && self.tail_purchase;
@@ -92,6 +95,9 @@ impl Cursor {
                 removed = Some(d.day);
             } else if d.purchase && !was {
                 added.push(d.day);
+            }
+            if d.purchase {
+                read.push(d.day, d.net);
             }
             if days.peek().is_none() {
                 self.tail_day = d.day;
@@ -112,6 +118,7 @@ impl Cursor {
             from: start as u32,
             removed,
             added,
+            days: read,
         }
     }
 
@@ -151,11 +158,10 @@ pub(super) fn measure_recent(
     // The order clock, as `orders_between` counts it: order days up to each purchase day,
     // searched back from the end (the pair's last days are the customer's last orders).
     let orders_to_date = position_before(orders, orders.len(), as_of);
-    let mut position = [0u32; RECENT];
-    let placed = recent.positions(orders, orders_to_date, appended);
-    let n = placed.len();
-    position[..n].copy_from_slice(placed);
-    let (days, nets) = (recent.days(), recent.nets());
+    recent.positions(orders, orders_to_date, appended);
+    let recent: &RecentDays = recent;
+    let (position, days, nets) = (recent.placed(), recent.days(), recent.nets());
+    let n = position.len();
     let mut clock = [0.0; RECENT];
     for i in 1..n {
         clock[i - 1] = f64::from(position[i] - position[i - 1]);
@@ -319,8 +325,14 @@ mod tests {
                     h.insert(*l);
                 }
                 match cursor.read(h.until(as_of)) {
-                    Read::Appended { from, removed, added } => {
-                        recent.reread(&h.until(as_of)[from as usize..]);
+                    Read::Appended { from, removed, added, days } => {
+                        // The days the cursor found, or the lines again: the same kept days.
+                        let lines = &h.until(as_of)[from as usize..];
+                        let mut again = recent.clone();
+                        again.reread(lines);
+                        recent.reread_found(&days, lines);
+                        prop_assert_eq!(recent.days(), again.days());
+                        prop_assert_eq!(recent.nets(), again.nets());
                         if let Some(d) = removed {
                             prop_assert_eq!(counted.pop(), Some(d));
                         }
@@ -362,7 +374,7 @@ mod tests {
         let mut cursor = Cursor::default();
         let read = cursor.read(h.until(Day(30)));
         assert!(
-            matches!(read, Read::Appended { from: 0, removed: None, ref added } if added.len() == 3)
+            matches!(read, Read::Appended { from: 0, removed: None, ref added, .. } if added.len() == 3)
         );
         lines.push(line(20, -2.0, -9.0));
         h = history_of(&lines);
@@ -372,7 +384,8 @@ mod tests {
             Read::Appended {
                 from: 2,
                 removed: Some(Day(20)),
-                added: SmallVec::new()
+                added: SmallVec::new(),
+                days: ReadDays::new(Day(20)),
             }
         );
         assert_eq!(cursor.purchases(), 2);
@@ -381,12 +394,15 @@ mod tests {
         assert_eq!(cursor.purchases(), 3);
         h.insert(line(40, 1.0, 1.0));
         let read = cursor.read(h.until(Day(40)));
+        let mut days = ReadDays::new(Day(20));
+        days.push(Day(40), 1.0);
         assert_eq!(
             read,
             Read::Appended {
                 from: 3,
                 removed: None,
-                added: SmallVec::from_slice(&[Day(40)])
+                added: SmallVec::from_slice(&[Day(40)]),
+                days,
             }
         );
         check_measure(&h, Day(40), &cursor, &mut RecentDays::default());

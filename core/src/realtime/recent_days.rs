@@ -11,11 +11,55 @@
 //! it): a customer's order days are only appended to between re-reads that start them anew, so
 //! a day placed once keeps its place and a purchase searches the order days for its own day only,
 //! not for all thirteen.
+//!
+//! Also owns [`ReadDays`], the purchase days a pair's re-read found with their net amounts: the
+//! cursor's pass over the new lines collects them, so the kept days follow without a second
+//! pass over the same lines.
 
 use super::pair_reader::position_before;
 use super::recent_rhythm::RECENT;
 use crate::day::Day;
 use crate::state::{line_days, Purchase};
+
+/// Purchase days found by a re-read, kept when an order brings this many or fewer.
+const READ_DAYS: usize = 4;
+
+/// The purchase days (ascending) with their net amounts that a re-read of a pair's lines found,
+/// from the first line day it re-read (`from`) on; `all` false when they were more than
+/// [`READ_DAYS`] (a first read of a long history: the lines are read again).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct ReadDays {
+    from: Day,
+    days: [Day; READ_DAYS],
+    nets: [f64; READ_DAYS],
+    len: u8,
+    all: bool,
+}
+
+impl ReadDays {
+    /// No day yet, of a re-read starting on day `from`.
+    pub fn new(from: Day) -> ReadDays {
+        ReadDays {
+            from,
+            days: [Day::default(); READ_DAYS],
+            nets: [0.0; READ_DAYS],
+            len: 0,
+            all: true,
+        }
+    }
+
+    /// Notes the next purchase day found.
+    pub fn push(&mut self, day: Day, net: f64) {
+        let len = usize::from(self.len);
+        if len < READ_DAYS {
+            self.days[len] = day;
+            self.nets[len] = net;
+            self.len += 1;
+        } else {
+            self.all = false;
+        }
+    }
+}
 
 /// The last purchase days of a pair (ascending) with their net amounts.
 #[derive(Clone, Debug, Default)]
@@ -66,19 +110,41 @@ impl RecentDays {
         &self.positions[..usize::from(self.len)]
     }
 
+    /// The places [`RecentDays::positions`] last gave (read beside the days, without a copy).
+    pub fn placed(&self) -> &[u32] {
+        &self.positions[..usize::from(self.placed)]
+    }
+
     /// Brings the days up to a re-read of `lines`, the pair's lines from the start of the last
     /// line day read before on: that day and later ones replace what was kept from it on.
     pub fn reread(&mut self, lines: &[Purchase]) {
         let Some(first) = lines.first() else {
             return;
         };
-        while self.len > 0 && self.days[usize::from(self.len) - 1] >= first.day {
-            self.len -= 1;
-        }
-        self.placed = self.placed.min(self.len);
+        self.truncate_from(first.day);
         for d in line_days(lines).filter(|d| d.purchase) {
             self.push(d.day, d.net);
         }
+    }
+
+    /// [`RecentDays::reread`] of the `lines` a cursor re-read, from the days it found there
+    /// when it kept them all (the lines are not walked again).
+    pub fn reread_found(&mut self, read: &ReadDays, lines: &[Purchase]) {
+        if !read.all {
+            return self.reread(lines);
+        }
+        self.truncate_from(read.from);
+        for i in 0..usize::from(read.len) {
+            self.push(read.days[i], read.nets[i]);
+        }
+    }
+
+    /// Forgets the days on or after `day`.
+    fn truncate_from(&mut self, day: Day) {
+        while self.len > 0 && self.days[usize::from(self.len) - 1] >= day {
+            self.len -= 1;
+        }
+        self.placed = self.placed.min(self.len);
     }
 
     /// Fills the days from all of a pair's `visible` lines, reading back from the last.
