@@ -10,8 +10,8 @@
 //! after the item was due: a customer silent on everything is `customer_at_risk`'s case, not an
 //! item's. A pair that was silent over the same weeks a year earlier is seasonal, not lapsed;
 //! so is every pair of a product paused for everyone (its regular buyers together bought it far
-//! less than their rhythms expect: a season over, an item withdrawn; see
-//! [`super::product_pause`]): that is the product's rhythm, not the customer's. A competitor
+//! less than their rhythms expect: a season over, an item withdrawn; see the crate-private
+//! `detect::product_pause`): that is the product's rhythm, not the customer's. A competitor
 //! taking the item in one segment does not pause it. And a pair last bought before its
 //! product's latest restart (the first sale after a product-wide silence of at least
 //! [`PAUSE_WINDOW_DAYS`], a new season) waits for the customer's first purchase of the new

@@ -1,7 +1,9 @@
 //! Whether a product is paused for everyone: a season over, an item withdrawn.
 //!
-//! Owns: the pause test ([`PauseCounts::paused`]), what one regular pair adds to its product's
-//! expectation ([`pause_expectation`]), and each product's latest restart ([`restarts`]). The
+//! Owns: the purchase counts over the pause windows ([`PauseCounts`]), the pause test
+//! ([`PauseActivity::paused`], [`paused_products`]), what one regular pair adds to its
+//! product's expectation ([`pause_expectation`]), and each product's latest restart
+//! ([`restarts`]). The
 //! lapse scan ([`super::lapses`]) and the real-time feed ([`crate::realtime`]) both count the
 //! purchases and ask these questions, so the two cannot drift apart; this module reads no state.
 //!
