@@ -3,9 +3,9 @@
 //! Owns: the purchase counts over the pause windows ([`PauseCounts`]), the pause test
 //! ([`PauseActivity::paused`], [`paused_products`]), what one regular pair adds to its
 //! product's expectation ([`pause_expectation`]), and each product's latest restart
-//! ([`restarts`]). The
-//! lapse scan ([`super::lapses`]) and the real-time feed ([`crate::realtime`]) both count the
-//! purchases and ask these questions, so the two cannot drift apart; this module reads no state.
+//! ([`restarts`]). The lapse scan ([`super::lapses`]) and the real-time feed
+//! ([`crate::realtime`]) both count the purchases and ask these questions, so the two cannot
+//! drift apart; this module reads no state.
 //!
 //! A product whose regular buyers together bought far less than their rhythms expect over the
 //! last [`PAUSE_WINDOW_DAYS`] is paused: its pairs' gaps are the product's rhythm, not the
