@@ -30,14 +30,30 @@ struct Replay {
 /// when the planted events have begun);
 /// the later orders grouped by day.
 fn replay(customers: usize, seed: u64, options: FeedOptions) -> Replay {
-    let data = synth::distributor(customers, 2, seed);
+    replay_from(customers, seed, options, |end| end - 150)
+}
+
+/// An engine with the masters and deals of a synthetic distributor (none of its orders).
+fn engine_of(data: &synth::Distributor, options: FeedOptions) -> Engine {
     let mut engine = Engine::new(Config::default()).unwrap();
     engine.set_feed_options(options).unwrap();
     engine.ingest_rep_rows(&data.reps);
     engine.ingest_product_rows(&data.products);
     engine.ingest_customer_rows(&data.customers);
     engine.ingest_deal_rows(&data.deals);
-    let start = Day::from_date(data.end) - 150;
+    engine
+}
+
+/// As [`replay`], from the day `start(end)` of the history's last day `end`.
+fn replay_from(
+    customers: usize,
+    seed: u64,
+    options: FeedOptions,
+    start: impl FnOnce(Day) -> Day,
+) -> Replay {
+    let data = synth::distributor(customers, 2, seed);
+    let mut engine = engine_of(&data, options);
+    let start = start(Day::from_date(data.end));
     let mut by_day: BTreeMap<Day, Vec<OrderLine>> = BTreeMap::new();
     let mut before = Vec::new();
     for line in data.orders {
@@ -252,4 +268,41 @@ fn a_restored_engine_and_per_order_updates_report_what_the_original_does() {
         risen_total += a.len();
     }
     assert!(risen_total > 0, "something rose over the 20 days");
+}
+
+/// The first weekly scan, over the whole history, whose stop rates find a segment's surge (a
+/// planted competitor's substitution).
+fn first_surge(customers: usize, seed: u64) -> Option<Day> {
+    let data = synth::distributor(customers, 2, seed);
+    let mut engine = engine_of(&data, FeedOptions::exact());
+    assert!(engine.ingest_order_rows(&data.orders).is_clean());
+    let end = Day::from_date(data.end);
+    (0..)
+        .map(|week| end - 300 + 7 * week)
+        .take_while(|day| *day <= end)
+        .find(|day| {
+            let scene = salespulse::detect::Scene::new(engine.state(), engine.config(), *day);
+            !scene.lapses().priors.surging.is_empty()
+        })
+}
+
+#[test]
+fn with_daily_refits_the_feed_matches_the_rescan_while_a_segment_surges() {
+    let (customers, seed) = (500, 11);
+    let surge = first_surge(customers, seed).expect("the substitution surges in some week");
+    // From three weeks before the first weekly scan that sees the surge, over the weeks it
+    // grows and moves back through the slots.
+    let mut r = replay_from(customers, seed, FeedOptions::exact(), |_| surge - 21);
+    let days = run(&mut r, DAYS.min(60), true);
+    for (day, reference, fed) in &days {
+        assert_same(*day, reference, fed);
+    }
+    let surging_days = days
+        .iter()
+        .filter(|(day, _, _)| {
+            let scene = salespulse::detect::Scene::new(r.engine.state(), r.engine.config(), *day);
+            !scene.lapses().priors.surging.is_empty()
+        })
+        .count();
+    assert!(surging_days >= 20, "the surge lasts {surging_days} days");
 }

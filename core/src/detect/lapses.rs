@@ -169,13 +169,24 @@ pub(crate) fn seasonal_until(first: Day, first_after: Day, last: Day, as_of: Day
     (first < last - 365 && first_after > as_of - 365).then_some(first_after + 365)
 }
 
+/// The pair whose lapse is scored: its product and its customer, with the customer's segment.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PairKey {
+    pub product: ProductId,
+    pub customer: CustomerId,
+    pub segment: Option<LabelId>,
+}
+
 /// P(stopped) of a pair with `rhythm` after an open gap of `gap` orders, under `priors`.
 pub(crate) fn lapse_probability(
     rhythm: &PairRhythm,
     gap: f64,
     last: Day,
-    product: ProductId,
-    customer: CustomerId,
+    PairKey {
+        product,
+        customer,
+        segment,
+    }: PairKey,
     priors: &RhythmPriors,
 ) -> f64 {
     let cv2 = rhythm.pooled_cv2(
@@ -183,7 +194,8 @@ pub(crate) fn lapse_probability(
         priors.customer_cv2[customer.index()],
     );
     let skip_rate = rhythm.pooled_skip_rate(priors);
-    rhythm.lapse(gap, cv2, skip_rate, priors.stop_chance(rhythm, last))
+    let stop_chance = priors.stop_chance(rhythm, last, product.index(), segment.map(|s| s.0));
+    rhythm.lapse(gap, cv2, skip_rate, stop_chance)
 }
 
 /// When the next purchase of a pair last bought on `last` was due.
@@ -206,7 +218,17 @@ pub(crate) fn pair_value(rhythm: &PairRhythm, horizon_days: f64) -> f64 {
 
 fn scan(scene: &Scene<'_>) -> LapseScan {
     let (measured, product_days) = measure(scene);
+    let segment_of = |c: CustomerId| scene.state.customer(c).master.segment;
     let restarts = restarts(product_days);
+    let paused = paused(&measured, scene.state.products().len());
+    let pauses_with_its_product = |m: &Measured| {
+        pauses_with_its_product(
+            m.seasonal_pause,
+            paused[m.product.index()],
+            restarts[m.product.index()],
+            m.last,
+        )
+    };
     let priors = RhythmPriors::learn(
         measured.iter().map(|m| MeasuredPair {
             product: m.product.index(),
@@ -215,6 +237,9 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
             gap: m.gap,
             last: m.last,
             seen: scene.days_of(m.customer).last().copied().unwrap_or(m.last),
+            segment: segment_of(m.customer)
+                .filter(|_| !pauses_with_its_product(m))
+                .map(|s| s.0),
         }),
         scene.state.products().len(),
         scene.state.customers().len(),
@@ -222,19 +247,18 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
     );
     let threshold = scene.config.thresholds.item_lapsed_probability;
     let horizon = f64::from(scene.config.horizon_days);
-    let paused = paused(&measured, scene.state.products().len());
     let pairs: Vec<PairLapse> = measured
         .into_iter()
         .map(|m| {
-            let probability =
-                lapse_probability(&m.rhythm, m.gap, m.last, m.product, m.customer, &priors);
+            let key = PairKey {
+                product: m.product,
+                customer: m.customer,
+                segment: segment_of(m.customer),
+            };
+            let probability = lapse_probability(&m.rhythm, m.gap, m.last, key, &priors);
             let due = due_day(&m.rhythm, m.last);
             let customer_still_buys = scene.days_of(m.customer).last().is_some_and(|d| *d > due);
-            let before_restart = restarts[m.product.index()].is_some_and(|r| m.last < r);
-            let watched = customer_still_buys
-                && !m.seasonal_pause
-                && !paused[m.product.index()]
-                && !before_restart;
+            let watched = customer_still_buys && !pauses_with_its_product(&m);
             PairLapse {
                 customer: m.customer,
                 product: m.product,
@@ -249,6 +273,19 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
         })
         .collect();
     LapseScan { pairs, priors }
+}
+
+/// Whether a pair's silence is its product's rhythm: it is seasonal (silent over the same weeks
+/// a year earlier), its product is `paused` for everyone, or it was last bought before its
+/// product's latest `restart`. Such a pair is not watched, and its stops count toward no
+/// segment's surge (a season's end is no competitor).
+pub(crate) fn pauses_with_its_product(
+    seasonal: bool,
+    paused: bool,
+    restart: Option<Day>,
+    last: Day,
+) -> bool {
+    seasonal || paused || restart.is_some_and(|r| last < r)
 }
 
 /// Products bought far less over the pause windows than their regular buyers' rhythms expect.

@@ -42,7 +42,10 @@
 //! weekly has four chances to stop for a monthly item's one, each a quarter as likely (one rate
 //! per purchase for every pair scored weekly items two missed orders overdue at 0.55 where 0.32
 //! had stopped, on the synthetic distributor), and a pair last bought in a burst of stops (a
-//! competitor's launch) is likelier to have stopped than one last bought before it. An open gap `g` is a censored
+//! competitor's launch) is likelier to have stopped than one last bought before it; and where
+//! one product's pairs in one segment stopped far more often over the last weeks than the same
+//! product elsewhere (a competitor's substitute), that group's rate surges over those weeks
+//! ([`super::stop_rates`], "Surges"). An open gap `g` is a censored
 //! interval: a pair still bought shows it with probability `S(g)`, a stopped pair always does,
 //! so
 //!
@@ -58,6 +61,7 @@
 use super::stop_rates::{stopped_given_gap, StopRates, WatchedPair};
 use crate::day::Day;
 use crate::detect::rhythm::{gap_survival, median, MIN_CV2};
+use std::collections::HashMap;
 
 /// Weight, in intervals, of the product's and the customer's pooled CV² in a pair's CV².
 pub const PRIOR_INTERVALS: f64 = 6.0;
@@ -196,6 +200,9 @@ pub struct RhythmPriors {
     pub skip_prior_weight: f64,
     /// Stops per pair and calendar day, over time: see [`RhythmPriors::stop_chance`].
     pub stop_rates: StopRates,
+    /// The (segment, product) groups whose stops surge ([`StopRates::surges`]), by the index
+    /// the surges are kept under.
+    pub surging: HashMap<(u32, u32), u32>,
 }
 
 /// Pairs skipping more than this share of their intervals carry their own skip rate and are
@@ -219,6 +226,10 @@ pub struct MeasuredPair<'a> {
     /// The customer's last order day (up to the day learned on): the gap, counted in the
     /// customer's orders, says nothing of the days after it.
     pub seen: Day,
+    /// The customer's segment, if it has one and the pair's silence is not its product's
+    /// (seasonal, paused): the pairs of one product in one segment form a group whose stops
+    /// may surge ([`StopRates::surges`]).
+    pub segment: Option<u32>,
 }
 
 impl RhythmPriors {
@@ -253,8 +264,14 @@ impl RhythmPriors {
             skip_rate,
             skip_prior_weight,
             stop_rates: StopRates::constant(0.0, as_of),
+            surging: HashMap::new(),
         };
-        priors.stop_rates = priors.learn_stop_rates(pairs, as_of);
+        let groups = index_groups(pairs.clone());
+        priors.stop_rates = priors.learn_stop_rates(pairs, &groups, as_of);
+        priors.surging = groups
+            .into_iter()
+            .filter(|(_, g)| priors.stop_rates.surges.contains_key(g))
+            .collect();
         priors
     }
 
@@ -262,9 +279,19 @@ impl RhythmPriors {
     /// rate per day summed over the pair's median interval in days after `last`. A stop is an
     /// event in time, not in purchases: an item bought weekly has four purchases in which to
     /// stop for a monthly item's one, and each is a quarter as likely to be its last.
-    pub fn stop_chance(&self, rhythm: &PairRhythm, last: Day) -> f64 {
+    /// A pair of a surging (segment, product) group takes its group's surge over the last weeks.
+    pub fn stop_chance(
+        &self,
+        rhythm: &PairRhythm,
+        last: Day,
+        product: usize,
+        segment: Option<u32>,
+    ) -> f64 {
+        let surge = segment
+            .and_then(|s| self.surging.get(&(s, product as u32)))
+            .and_then(|g| self.stop_rates.surges.get(g));
         self.stop_rates
-            .stop_chance(f64::from(last.0), rhythm.median_days)
+            .stop_chance(f64::from(last.0), rhythm.median_days, surge)
     }
 
     /// The stop rates that make the pairs' open gaps most likely ([`StopRates::learn`]): each
@@ -273,6 +300,7 @@ impl RhythmPriors {
     fn learn_stop_rates<'a>(
         &self,
         pairs: impl Iterator<Item = MeasuredPair<'a>>,
+        groups: &HashMap<(u32, u32), u32>,
         as_of: Day,
     ) -> StopRates {
         let watched: Vec<WatchedPair> = pairs
@@ -287,11 +315,30 @@ impl RhythmPriors {
                     seen: f64::from(p.seen.0),
                     interval_days,
                     survival: r.gap_survival(p.gap, cv2, r.pooled_skip_rate(self)),
+                    group: p
+                        .segment
+                        .and_then(|s| groups.get(&(s, p.product as u32)).copied()),
                 }
             })
             .collect();
-        StopRates::learn(&watched, as_of)
+        let mut group_products = vec![0; groups.len()];
+        for (&(_, product), &g) in groups {
+            group_products[g as usize] = product;
+        }
+        StopRates::learn(&watched, &group_products, as_of)
     }
+}
+
+/// Numbers each (segment, product) group of `pairs` in the order it first appears.
+fn index_groups<'a>(pairs: impl Iterator<Item = MeasuredPair<'a>>) -> HashMap<(u32, u32), u32> {
+    let mut groups = HashMap::new();
+    for p in pairs {
+        if let Some(segment) = p.segment {
+            let next = groups.len() as u32;
+            groups.entry((segment, p.product as u32)).or_insert(next);
+        }
+    }
+    groups
 }
 
 /// The prior weight is kept within these bounds: never less than [`PRIOR_INTERVALS`], and at
@@ -443,6 +490,7 @@ mod tests {
             skip_rate: rate,
             skip_prior_weight: weight,
             stop_rates: StopRates::constant(0.01, Day(0)),
+            surging: HashMap::new(),
         };
         let clean = with_skips(0, 12).pooled_skip_rate(&priors);
         assert!(
@@ -463,6 +511,7 @@ mod tests {
                 gap,
                 last: Day(40),
                 seen: Day(50),
+                segment: None,
             })
         };
         let priors = RhythmPriors::learn(measured(), 1, 2, Day(50));
@@ -471,7 +520,7 @@ mod tests {
         // gone on (50 days) or stopped half an interval after its last purchase (45 days), with
         // P(stopped | its gap). At the fixed point the expected stops are the rate times the
         // expected time watched.
-        let q = priors.stop_chance(&r, Day(40));
+        let q = priors.stop_chance(&r, Day(40), 0, None);
         let (mut stops, mut days) = (0.0, 0.0);
         for &(gap, c) in &pairs {
             let cv2 = r.pooled_cv2(priors.product_cv2[0], priors.customer_cv2[c]);
@@ -493,8 +542,8 @@ mod tests {
             stop_rates: StopRates::constant(0.001, Day(0)),
             ..RhythmPriors::learn(std::iter::empty(), 0, 0, Day(0))
         };
-        let weekly = priors.stop_chance(&rhythm_of(&[0, 7, 14, 21]), Day(21));
-        let monthly = priors.stop_chance(&rhythm_of(&[0, 28, 56, 84]), Day(84));
+        let weekly = priors.stop_chance(&rhythm_of(&[0, 7, 14, 21]), Day(21), 0, None);
+        let monthly = priors.stop_chance(&rhythm_of(&[0, 28, 56, 84]), Day(84), 0, None);
         assert!((monthly / weekly - 4.0).abs() < 0.05, "{weekly} {monthly}");
     }
 }

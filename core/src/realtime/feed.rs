@@ -28,8 +28,9 @@
 //!   restart; a change
 //!   re-judges that product's pairs only;
 //! - the pooled priors ([`RhythmPriors`]) are refitted every `refit_every_days` (default 7):
-//!   between refits a pair is scored with priors at most that many days old, then every pair is
-//!   re-judged from its cached rhythm (no history is re-read);
+//!   between refits a pair is scored with priors at most that many days old (so a segment's
+//!   surge of stops, which is part of them, shows up to that many days late), then every pair
+//!   is re-judged from its cached rhythm (no history is re-read);
 //! - the segment test of `item_lapsed_across_similar` runs every advance on counts kept per
 //!   (segment, product);
 //! - customer- and team-level detectors (`customer_at_risk`, `frequency_drop`, `cross_sell`,
@@ -51,8 +52,8 @@ use super::watch_list::WatchList;
 use crate::config::Config;
 use crate::day::Day;
 use crate::detect::lapses::{
-    due_day, lapse_probability, pair_value, test_segments, PairLapse, SegmentGroup, CONTINUITY,
-    SEGMENT_WINDOW_DAYS,
+    due_day, lapse_probability, pair_value, pauses_with_its_product, test_segments, PairKey,
+    PairLapse, SegmentGroup, CONTINUITY, SEGMENT_WINDOW_DAYS,
 };
 use crate::detect::product_pause::{
     pause_expectation, paused_products, PauseActivity, PauseCounts, PAUSE_WINDOW_DAYS,
@@ -405,7 +406,7 @@ impl Feed {
         }
         feed.rebuild_products(state, as_of);
         feed.update_product_flags(as_of);
-        feed.refit(as_of);
+        feed.refit(state, as_of);
         for i in 0..feed.customers.len() {
             feed.judge_customer(state, CustomerId(i as u32), as_of);
         }
@@ -456,7 +457,7 @@ impl Feed {
         }
         let refit_due = as_of - self.refitted_on >= self.options.refit_every_days as i32;
         if refit_due {
-            self.refit(as_of);
+            self.refit(state, as_of);
             self.refitted_on = as_of;
             for i in 0..self.customers.len() {
                 self.judge_customer(state, CustomerId(i as u32), as_of);
@@ -834,16 +835,28 @@ impl Feed {
     }
 
     /// Refits the pooled priors on every cached regular pair, on day `as_of`.
-    fn refit(&mut self, as_of: Day) {
-        let pairs = self.customers.iter().flat_map(|c| {
+    fn refit(&mut self, state: &State, as_of: Day) {
+        let products = &self.products;
+        let pairs = self.customers.iter().enumerate().flat_map(|(i, c)| {
             let seen = c.orders.last().copied();
-            c.watches.iter().map(move |w| MeasuredPair {
-                product: w.lapse.product.index(),
-                customer: w.lapse.customer.index(),
-                rhythm: &w.lapse.rhythm,
-                gap: f64::from(w.gap_orders) + CONTINUITY,
-                last: w.lapse.last,
-                seen: seen.unwrap_or(w.lapse.last),
+            let segment = state.customer(CustomerId(i as u32)).master.segment;
+            c.watches.iter().map(move |w| {
+                let product = &products[w.lapse.product.index()];
+                let silent_with_product = pauses_with_its_product(
+                    w.seasonal_until.is_some_and(|u| as_of < u),
+                    product.paused,
+                    product.restart,
+                    w.lapse.last,
+                );
+                MeasuredPair {
+                    product: w.lapse.product.index(),
+                    customer: w.lapse.customer.index(),
+                    rhythm: &w.lapse.rhythm,
+                    gap: f64::from(w.gap_orders) + CONTINUITY,
+                    last: w.lapse.last,
+                    seen: seen.unwrap_or(w.lapse.last),
+                    segment: segment.filter(|_| !silent_with_product).map(|s| s.0),
+                }
             })
         });
         self.priors = RhythmPriors::learn(pairs, self.products.len(), self.customers.len(), as_of);
@@ -867,11 +880,8 @@ impl Feed {
             let product = &self.products[watch.lapse.product.index()];
             let lapse = &mut watch.lapse;
             let seasonal = watch.seasonal_until.is_some_and(|u| as_of < u);
-            let before_restart = product.restart.is_some_and(|r| lapse.last < r);
             lapse.watched = last_order.is_some_and(|d| d > lapse.due)
-                && !seasonal
-                && !product.paused
-                && !before_restart;
+                && !pauses_with_its_product(seasonal, product.paused, product.restart, lapse.last);
             lapse.reportable = false;
             lapse.probability = f64::NAN;
             // Scored only once watched (a pair just bought is not: its next purchase is not due
@@ -884,14 +894,13 @@ impl Feed {
             }
             if lapse.watched && watch.gap_orders >= watch.overdue_after {
                 let gap = f64::from(watch.gap_orders) + CONTINUITY;
-                lapse.probability = lapse_probability(
-                    &lapse.rhythm,
-                    gap,
-                    lapse.last,
-                    lapse.product,
-                    id,
-                    &self.priors,
-                );
+                let key = PairKey {
+                    product: lapse.product,
+                    customer: id,
+                    segment,
+                };
+                lapse.probability =
+                    lapse_probability(&lapse.rhythm, gap, lapse.last, key, &self.priors);
                 lapse.reportable = lapse.probability >= self.threshold;
                 if !lapse.reportable {
                     watch.overdue_after = watch.gap_orders + 1;
