@@ -6,8 +6,8 @@
 //! precision against delay).
 
 use salespulse::evaluate::{
-    lapse_reliability, lapse_reliability_planted, lapse_truth_by_day, lapse_truth_by_gap,
-    monthly_report_baseline, score_signals, ReliabilityBin,
+    lapse_reliability, lapse_reliability_planted, lapse_reliability_planted_by_substitution,
+    lapse_truth_by_day, lapse_truth_by_gap, monthly_report_baseline, score_signals, ReliabilityBin,
 };
 use salespulse::synth::Label;
 use salespulse::{synth, Config, Day, Engine, SignalKind};
@@ -81,6 +81,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let days: Vec<Day> = (0..12).map(|k| end - 120 - 14 * k).collect();
     println!("\nreliability of P(stopped) against the planted truth (watched pairs at 12 days):");
     print_reliability(&lapse_reliability_planted(&engine, &data.labels, &days, 10));
+    let (substituted, others) =
+        lapse_reliability_planted_by_substitution(&engine, &data.labels, &days, 10);
+    println!("\nthe same, pairs of a (segment, product) a planted substitution hit:");
+    print_reliability(&substituted);
+    println!("\nthe same, every other pair:");
+    print_reliability(&others);
     println!(
         "\nthe planted truth by the open gap, in the pair's mean intervals (the last row: longer):"
     );

@@ -21,7 +21,7 @@ use crate::engine::Engine;
 use crate::error::Result;
 use crate::signal::{Signal, SignalKind};
 use crate::synth::{kind, Label};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How one kind did.
 #[derive(Clone, Debug, PartialEq)]
@@ -287,6 +287,47 @@ pub fn lapse_reliability_planted(
     let state = engine.state();
     let truth = PlantedStops::new(labels);
     reliability_bins(engine, days, bins, |p, day| truth.stopped(state, p, day))
+}
+
+/// [`lapse_reliability_planted`] split in two: the pairs of a (segment, product) that a planted
+/// competitor's substitution hit (`.0`, victims and the customers it spared alike), and every
+/// other pair (`.1`). Pooled, errors of opposite sign in the two can cancel.
+pub fn lapse_reliability_planted_by_substitution(
+    engine: &Engine,
+    labels: &[Label],
+    days: &[Day],
+    bins: usize,
+) -> (Vec<ReliabilityBin>, Vec<ReliabilityBin>) {
+    let state = engine.state();
+    let truth = PlantedStops::new(labels);
+    let substituted: BTreeSet<(&str, &str)> = labels
+        .iter()
+        .filter(|l| l.kind == kind::ITEM_LAPSED_ACROSS_SIMILAR && l.customer_id.is_none())
+        .filter_map(|l| Some((l.segment.as_deref()?, l.product_id.as_deref()?)))
+        .collect();
+    let hit = |p: &PairLapse| {
+        state.customer(p.customer).master.segment.is_some_and(|s| {
+            substituted.contains(&(state.segment_text(s), state.product_text(p.product)))
+        })
+    };
+    // Slots `0..bins` hold the substituted groups' pairs, `bins..2 bins` the others'.
+    let slot_of = |_: &Scene<'_>, p: &PairLapse| {
+        let bin = ((p.probability * bins as f64) as usize).min(bins - 1);
+        if hit(p) {
+            bin
+        } else {
+            bins + bin
+        }
+    };
+    let mut all = tally_watched(engine, days, 2 * bins, slot_of, |p, day| {
+        truth.stopped(state, p, day)
+    });
+    for (i, bin) in all.iter_mut().enumerate() {
+        let b = i % bins;
+        bin.range = (b as f64 / bins as f64, (b + 1) as f64 / bins as f64);
+    }
+    let others = all.split_off(bins);
+    (all, others)
 }
 
 /// The planted stops of a synthetic distributor, by pair and by customer.
@@ -595,6 +636,27 @@ mod tests {
         for (_, row) in &rows {
             assert_eq!(row.range, (0.4, 0.8));
             assert!(row.pairs == 0 || (0.4..0.8).contains(&row.predicted));
+        }
+    }
+
+    #[test]
+    fn the_split_by_substitution_adds_up_to_the_pooled_table() {
+        let data = synth::distributor(300, 2, 7);
+        let engine = engine_of(&data);
+        let end = Day::from_date(data.end);
+        let days: Vec<Day> = (0..4).map(|k| end - 60 - 28 * k).collect();
+        let pooled = lapse_reliability_planted(&engine, &data.labels, &days, 10);
+        let (hit, others) =
+            lapse_reliability_planted_by_substitution(&engine, &data.labels, &days, 10);
+        assert!(
+            hit.iter().map(|b| b.pairs).sum::<usize>() > 0,
+            "the substitution's pairs"
+        );
+        for ((all, a), b) in pooled.iter().zip(&hit).zip(&others) {
+            assert_eq!((a.range, b.range), (all.range, all.range));
+            assert_eq!(a.pairs + b.pairs, all.pairs);
+            let stopped = |r: &ReliabilityBin| r.observed * r.pairs as f64;
+            assert!((stopped(a) + stopped(b) - stopped(all)).abs() < 1e-6);
         }
     }
 }
