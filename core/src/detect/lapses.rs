@@ -16,6 +16,12 @@
 //! product's latest restart (the first sale after a product-wide silence of at least
 //! [`PAUSE_WINDOW_DAYS`], a new season) waits for the customer's first purchase of the new
 //! season: that is `seasonal_due`'s question, not an item lapse.
+//!
+//! The pairs' P(stopped) reads the pooled priors the scan learns first, among them the surge
+//! of a (segment, product) whose pairs stopped far more often lately than the same product in
+//! the other segments (a competitor's substitute; see [`crate::models::stop_rates`]). A pair
+//! silent with its product (seasonal, paused, before a restart) counts toward no segment's
+//! surge.
 
 pub use super::product_pause::PAUSE_WINDOW_DAYS;
 use super::product_pause::{pause_expectation, restarts, PauseActivity, PauseCounts};
