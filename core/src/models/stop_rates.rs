@@ -258,9 +258,8 @@ impl StopRates {
 
     /// Each slot's block.
     fn slot_blocks(&self) -> Vec<usize> {
-        let end = f64::from(self.as_of.0);
         (0..SURGE_SLOTS)
-            .map(|s| self.block_of(end - f64::from(SURGE_SLOT_DAYS) * (s + 1) as f64))
+            .map(|s| self.block_of(self.period_end(s + 1, SURGE_SLOT_DAYS)))
             .collect()
     }
 
@@ -364,25 +363,34 @@ impl StopRates {
 
     /// The block of the day starting at `t`: 0 is the latest (and every later day).
     fn block_of(&self, t: f64) -> usize {
+        self.period_of(t, BLOCK_DAYS).min(self.rates.len() - 1)
+    }
+
+    /// The period of `days` days back from the day learned on that holds the day starting at
+    /// `t`: 0 is the latest (and every later day). Blocks and surge slots both count this way.
+    fn period_of(&self, t: f64, days: i32) -> usize {
         let back = f64::from(self.as_of.0) - t;
         if back <= 0.0 {
             return 0;
         }
-        (((back / f64::from(BLOCK_DAYS)).ceil() as usize).max(1) - 1).min(self.rates.len() - 1)
+        ((back / f64::from(days)).ceil() as usize).max(1) - 1
+    }
+
+    /// Where period `k` of `days` days back from the day learned on ends (the latest never).
+    fn period_end(&self, k: usize, days: i32) -> f64 {
+        if k == 0 {
+            f64::INFINITY
+        } else {
+            f64::from(self.as_of.0) - f64::from(days) * k as f64
+        }
     }
 
     /// Calls `each(block, days)` for the days of `[from, to)` in each block.
     fn spread(&self, from: f64, to: f64, mut each: impl FnMut(usize, f64)) {
-        let end = f64::from(self.as_of.0);
         let mut t = from;
         while t < to {
             let block = self.block_of(t);
-            let block_end = if block == 0 {
-                f64::INFINITY
-            } else {
-                end - f64::from(BLOCK_DAYS) * block as f64
-            };
-            let stop = to.min(block_end);
+            let stop = to.min(self.period_end(block, BLOCK_DAYS));
             each(block, stop - t);
             t = stop;
         }
@@ -391,27 +399,15 @@ impl StopRates {
     /// Calls `each(block, slot, days)` for the days of `[from, to)` in each block, and within
     /// the surge slots in each slot (slot 0 is the latest, and every later day).
     fn spread_slots(&self, from: f64, to: f64, mut each: impl FnMut(usize, Option<usize>, f64)) {
-        let end = f64::from(self.as_of.0);
-        let slot_days = f64::from(SURGE_SLOT_DAYS);
-        let slots_start = end - slot_days * SURGE_SLOTS as f64;
+        let slots_start = self.period_end(SURGE_SLOTS, SURGE_SLOT_DAYS);
         let before_slots = to.min(slots_start);
         if from < before_slots {
             self.spread(from, before_slots, |b, days| each(b, None, days));
         }
         let mut t = from.max(slots_start);
         while t < to {
-            let back = end - t;
-            let slot = if back <= 0.0 {
-                0
-            } else {
-                ((back / slot_days).ceil() as usize).max(1) - 1
-            };
-            let slot_end = if slot == 0 {
-                f64::INFINITY
-            } else {
-                end - slot_days * slot as f64
-            };
-            let stop = to.min(slot_end);
+            let slot = self.period_of(t, SURGE_SLOT_DAYS);
+            let stop = to.min(self.period_end(slot, SURGE_SLOT_DAYS));
             each(self.block_of(t), Some(slot), stop - t);
             t = stop;
         }
