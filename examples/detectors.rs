@@ -6,8 +6,9 @@
 //! precision against delay).
 
 use salespulse::evaluate::{
-    lapse_reliability, lapse_reliability_planted, lapse_reliability_planted_by_substitution,
-    lapse_truth_by_day, lapse_truth_by_gap, monthly_report_baseline, score_signals, ReliabilityBin,
+    gap_survival_reliability, lapse_reliability, lapse_reliability_planted,
+    lapse_reliability_planted_by_substitution, lapse_truth_by_day, lapse_truth_by_gap,
+    monthly_report_baseline, score_signals, ReliabilityBin,
 };
 use salespulse::synth::Label;
 use salespulse::{synth, Config, Day, Engine, SignalKind};
@@ -109,6 +110,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("\nthe same against a look-ahead (stopped = no purchase in the next 120 days):");
     print_reliability(&lapse_reliability(&engine, &days, 120, 10));
+    println!(
+        "\ngap survival of the pairs that go on (the same days; P(the gap reaches k orders | it \
+         reached the open gap) against whether it did, by decade of the prediction):"
+    );
+    println!("| predicted | (pair, order) | mean predicted | reached |");
+    println!("| --- | --- | --- | --- |");
+    for row in gap_survival_reliability(&engine, &days, 6) {
+        println!(
+            "| {:.0e}-{:.0e} | {} | {:.5} | {:.5} |",
+            row.range.0, row.range.1, row.pairs, row.predicted, row.observed
+        );
+    }
     println!("\nfalse alarms by what the customer had instead:");
     for s in scores.iter().filter(|s| !s.false_alarms_on.is_empty()) {
         println!("  {}: {:?}", s.kind, s.false_alarms_on);

@@ -395,6 +395,71 @@ fn reliability_bins(
         .collect()
 }
 
+/// How well the rhythm model's gap survival is calibrated, on data without labels: at each of
+/// `days`, every regular pair is followed to its next purchase, and for each later order of its
+/// customer the model's P(the gap reaches that many orders | it reached the open gap) is set
+/// against whether it did. Pairs not bought again before the data end (stopped, or cut off by
+/// the end) are left out, so the table measures the survival `S(g)` of pairs that go on, the
+/// term of P(stopped | gap) = q / (q + (1 - q) S(g)) that no stop rate can mend. Row `k` holds
+/// the predictions in `[10^-(k+1), 10^-k)`, the last row every smaller one; `range` is that
+/// interval. Orders are followed until the prediction falls below `10^-rows`.
+pub fn gap_survival_reliability(engine: &Engine, days: &[Day], rows: usize) -> Vec<ReliabilityBin> {
+    let state = engine.state();
+    let end = state.last_day().unwrap_or(Day(i32::MIN));
+    let orders: Vec<Vec<Day>> = state
+        .customers()
+        .map(|(_, c)| c.purchase_days_until(end))
+        .collect();
+    let floor = 10f64.powi(-(rows as i32));
+    let mut sums = vec![(0usize, 0.0f64, 0usize); rows];
+    for &day in days {
+        let scene = Scene::new(state, engine.config(), day);
+        let scan = scene.lapses();
+        for p in scan.pairs.iter().filter(|p| p.watched) {
+            let Some(next) = state
+                .customer(p.customer)
+                .pair(p.product)
+                .and_then(|h| h.purchase_days_until(end).find(|d| *d > day))
+            else {
+                continue;
+            };
+            let orders = &orders[p.customer.index()];
+            let reached = orders_between(orders, p.last, next) - 1.0;
+            let open = orders_between(orders, p.last, day);
+            let cv2 = p.rhythm.pooled_cv2(
+                scan.priors.product_cv2[p.product.index()],
+                scan.priors.customer_cv2[p.customer.index()],
+            );
+            let skip = p.rhythm.pooled_skip_rate(&scan.priors);
+            let survival = |k: f64| p.rhythm.gap_survival(k + CONTINUITY, cv2, skip);
+            let from = survival(open);
+            let mut k = open + 1.0;
+            loop {
+                let predicted = if from > 0.0 { survival(k) / from } else { 0.0 };
+                if predicted < floor {
+                    break;
+                }
+                let row = ((-predicted.log10()).max(0.0) as usize).min(rows - 1);
+                let slot = &mut sums[row];
+                slot.0 += 1;
+                slot.1 += predicted;
+                slot.2 += usize::from(reached >= k);
+                k += 1.0;
+            }
+        }
+    }
+    let share = |x: f64, n: usize| if n > 0 { x / n as f64 } else { 0.0 };
+    sums.into_iter()
+        .enumerate()
+        .map(|(k, (n, predicted, reached))| ReliabilityBin {
+            range: (10f64.powi(-(k as i32 + 1)), 10f64.powi(-(k as i32))),
+            pairs: n,
+            predicted: share(predicted, n),
+            observed: share(reached as f64, n),
+        })
+        .collect()
+}
+
 /// The planted truth by how long a watched pair's open gap is: row `k` holds the pairs whose
 /// gap (in the customer's orders, as the model counts it) is `k` to `k + 1` of the pair's mean
 /// intervals, the last row every longer one; `range` is `(k, k + 1)`. With the predicted

@@ -22,6 +22,14 @@
 //!
 //! `c²_post = (n c²_pair + k (c²_product + c²_customer) / 2) / (n + k)`.
 //!
+//! The pair's mean is known only from its own `n` intervals, so a gap is scored under the
+//! posterior predictive rather than at the sample mean: with shape `a = 1 / c²` and the rate
+//! under a Jeffreys prior, `P(X > g) = P(B > g / (g + n m))`, `B ~ Beta(a, n a)`. With twelve
+//! intervals this is close to the gamma at the mean; with three or four the tail is fatter by
+//! what the mean itself may be off. Scoring the few-interval pairs at their sample mean made
+//! them look stopped too soon: on the 2,000-customer tuning set, pairs with three to five
+//! intervals scored 0.3-0.8 had stopped 6% of the time where 46% was predicted.
+//!
 //! A steady buyer still skips a purchase now and then (stock on hand, a closed week), which
 //! makes one interval about twice as long. An interval longer than [`SKIP_RATIO`] times the
 //! pair's median counts as a skip: it is left out of the mean and CV², and the skip rate `s`
@@ -33,7 +41,8 @@
 //! distributor). Pairs that skip often (an item bought every one and a half orders) keep their
 //! own rate, shrunk by [`PRIOR_INTERVALS`]:
 //!
-//! `S(g) = (1 - s) S₁(g) + s (1 - s) S₂(g) + s² S₃(g)`, `Sₖ` the survival of a sum of `k`.
+//! `S(g) = (1 - s) S₁(g) + s (1 - s) S₂(g) + s² S₃(g)`, `Sₖ` the survival of a sum of `k` (shape `k a`,
+//! predictive as above).
 //!
 //! A pair stops at a rate `h(t)` per calendar day, the same for every pair on a given day and
 //! changing over time in blocks of two months ([`super::stop_rates`], learned by EM over every
@@ -60,7 +69,7 @@
 
 use super::stop_rates::{stopped_given_gap, StopRates, WatchedPair};
 use crate::day::Day;
-use crate::detect::rhythm::{gap_survival, median, MIN_CV2};
+use crate::detect::rhythm::{median, MIN_CV2};
 use std::collections::HashMap;
 
 /// Weight, in intervals, of the product's and the customer's pooled CV² in a pair's CV².
@@ -156,8 +165,12 @@ impl PairRhythm {
     /// P(a gap of `gap` clock units while still buying): one, two or three intervals.
     pub fn gap_survival(&self, gap: f64, cv2: f64, skip_rate: f64) -> f64 {
         let s = skip_rate;
-        // A sum of k gamma intervals: mean k m, CV² / k.
-        let sum_of = |k: f64| gap_survival(gap, k * self.mean_interval, cv2 / k);
+        let shape = 1.0 / cv2;
+        // What the pair's intervals say of its rate: `n` intervals of shape `1 / cv2` summing
+        // to `n m`.
+        let evidence = self.intervals as f64 * shape;
+        let scale = self.intervals as f64 * self.mean_interval;
+        let sum_of = |k: f64| predictive_survival(gap, k * shape, evidence, scale);
         (1.0 - s) * sum_of(1.0) + s * (1.0 - s) * sum_of(2.0) + s * s * sum_of(3.0)
     }
 
@@ -171,6 +184,21 @@ impl PairRhythm {
     pub fn purchases_over(&self, horizon_days: f64) -> f64 {
         horizon_days / self.median_days.max(1.0)
     }
+}
+
+/// P(a sum of gamma intervals of total shape `shape` lasts longer than `gap`) when their rate
+/// is known only from intervals of total shape `evidence` that summed to `scale`: under the
+/// rate's posterior (Jeffreys prior), `X / scale` is `G / H` with `G ~ Gamma(shape)` and
+/// `H ~ Gamma(evidence)`, so `P(X > gap) = P(B > gap / (gap + scale))` with
+/// `B ~ Beta(shape, evidence)`. With many intervals this is the gamma survival at the pair's
+/// mean; with few, the tail is fatter by what the mean itself may be off.
+fn predictive_survival(gap: f64, shape: f64, evidence: f64, scale: f64) -> f64 {
+    if gap <= 0.0 {
+        return 1.0;
+    }
+    let u = gap / (gap + scale);
+    statrs::function::beta::checked_beta_reg(evidence, shape, 1.0 - u)
+        .map_or(1.0, |p| p.clamp(0.0, 1.0))
 }
 
 /// The mean and squared coefficient of variation (sample variance over the squared mean) of
@@ -423,8 +451,31 @@ mod tests {
         assert!((at(0.0) - 0.02).abs() < 1e-9, "nothing learned from no gap");
         assert!(at(14.0) < 0.1);
         assert!(at(28.0) > 0.5);
-        assert!(at(42.0) > 0.99);
+        assert!(at(42.0) > 0.98);
         assert!(at(21.0) < at(28.0));
+    }
+
+    #[test]
+    fn few_intervals_leave_the_mean_uncertain_and_fatten_the_tail() {
+        let few = rhythm_of(&[0, 14, 28, 42, 56]);
+        let many = rhythm_of(&(0..13).map(|i| 14 * i).collect::<Vec<_>>());
+        assert_eq!((few.intervals, many.intervals), (4, 12));
+        let tail = |r: &PairRhythm| r.gap_survival(42.0, 0.1, 0.0);
+        assert!(
+            tail(&few) > 5.0 * tail(&many),
+            "four intervals say less than twelve"
+        );
+        let known_mean = crate::detect::rhythm::gap_survival(42.0, 14.0, 0.1);
+        assert!(tail(&many) > known_mean);
+        let endless = PairRhythm {
+            intervals: 100_000,
+            ..many
+        };
+        assert!(
+            (tail(&endless) / known_mean - 1.0).abs() < 0.01,
+            "the gamma in the limit"
+        );
+        assert!((few.gap_survival(0.0, 0.1, 0.0) - 1.0).abs() < 1e-12);
     }
 
     #[test]
