@@ -1,21 +1,24 @@
 //! Recall, precision and detection delay of every detector on the synthetic distributor's planted
 //! events (the numbers of BENCHMARKS.md).
 //!
-//! Run: `cargo run --release -p salespulse --example detectors [-- CUSTOMERS [STEP_DAYS
-//! [ITEM_LAPSED_PROBABILITY]]]` (the last overrides the `item_lapsed` threshold, to trace
-//! precision against delay).
+//! Run: `cargo run --release -p salespulse --example detectors [-- [--advance] CUSTOMERS
+//! [STEP_DAYS [ITEM_LAPSED_PROBABILITY]]]` (the last overrides the `item_lapsed` threshold, to
+//! trace precision against delay). The replay runs a full scan every STEP_DAYS days; with
+//! `--advance` it advances the real-time feed day by day instead, as a user would (STEP_DAYS is
+//! then ignored).
 
 use salespulse::evaluate::{
     gap_survival_reliability, lapse_reliability, lapse_reliability_planted,
     lapse_reliability_planted_by_substitution, lapse_truth_by_day, lapse_truth_by_gap,
-    monthly_report_baseline, score_signals, ReliabilityBin,
+    monthly_report_baseline, score_advance, score_signals, ReliabilityBin,
 };
 use salespulse::synth::Label;
 use salespulse::{synth, Config, Day, Engine, SignalKind};
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
+    let advance = std::env::args().any(|a| a == "--advance");
+    let mut args = std::env::args().skip(1).filter(|a| a != "--advance");
     let customers: usize = args.next().map_or(Ok(10_000), |a| a.parse())?;
     let step: i32 = args.next().map_or(Ok(7), |a| a.parse())?;
     let mut config = Config::default();
@@ -36,9 +39,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (start, end) = (Day::from_date(data.start), Day::from_date(data.end));
     let from = start + 365;
     let started = Instant::now();
-    let scores = score_signals(&engine, &data.labels, from, end, step)?;
+    let scores = if advance {
+        score_advance(&mut engine, &data.labels, from, end)?
+    } else {
+        score_signals(&engine, &data.labels, from, end, step)?
+    };
+    let how = if advance {
+        "advancing the feed every day".to_string()
+    } else {
+        format!("scanning every {step} days")
+    };
     println!(
-        "{customers} customers, replayed {from} .. {end} every {step} days in {:.1} s",
+        "{customers} customers, replayed {from} .. {end} {how} in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     println!(

@@ -17,7 +17,7 @@ const DEFAULT_THRESHOLDS = {
   frequencyDropAlpha: 0.005,
   frequencyDropRatio: 0.5,
   atRiskPAlive: 0.001,
-  itemLapsedProbability: 0.9,
+  itemLapsedProbability: 0.8,
   varietyDropShare: 0.25,
   similarLapseAlpha: 0.001,
   crossSellMinProbability: 0.03,
@@ -53,7 +53,7 @@ test('every config key is read', () => {
     horizonDays: 60,
     currency: 'ils',
     stages: ['Prospecting', 'Proposal', 'Negotiation'],
-    thresholds: { ...DEFAULT_THRESHOLDS, activeWindowDays: 60, regularMinPurchases: 3, itemLapsedProbability: 0.8 },
+    thresholds: { ...DEFAULT_THRESHOLDS, activeWindowDays: 60, regularMinPurchases: 3, itemLapsedProbability: 0.85 },
     rank: { ...new Engine().config.rank, diversity: 0.9, 'acting_works.cross_sell': 0.3 }
   }
   const engine = new Engine(config)

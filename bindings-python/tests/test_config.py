@@ -10,7 +10,7 @@ DEFAULT_THRESHOLDS = {
     "frequency_drop_alpha": 0.005,
     "frequency_drop_ratio": 0.5,
     "at_risk_p_alive": 0.001,
-    "item_lapsed_probability": 0.9,
+    "item_lapsed_probability": 0.8,
     "variety_drop_share": 0.25,
     "similar_lapse_alpha": 0.001,
     "cross_sell_min_probability": 0.03,
@@ -54,8 +54,8 @@ def test_dict_and_config_object_give_the_same_engine_config():
 
 
 def test_partial_thresholds_keep_the_other_defaults():
-    config = Config(thresholds={"regular_min_purchases": 4, "item_lapsed_probability": 0.8})
-    expected = dict(DEFAULT_THRESHOLDS, regular_min_purchases=4, item_lapsed_probability=0.8)
+    config = Config(thresholds={"regular_min_purchases": 4, "item_lapsed_probability": 0.85})
+    expected = dict(DEFAULT_THRESHOLDS, regular_min_purchases=4, item_lapsed_probability=0.85)
     assert config.thresholds == expected
     assert isinstance(config.thresholds["regular_min_purchases"], int)
 

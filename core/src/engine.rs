@@ -11,7 +11,7 @@ use crate::ids::{CustomerId, LabelId, ProductId};
 use crate::ingest::csv::CsvTable;
 use crate::ingest::{self, CsvOptions, DateFormat, DateReader, IngestReport};
 use crate::model::{CustomerRow, DealRow, OrderLine, ProductRow, RepRow};
-use crate::realtime::{Feed, FeedOptions};
+use crate::realtime::{Feed, FeedOptions, Step};
 use crate::signal::{signals_frame, Signal, SignalKind};
 use crate::state::{State, StateStats};
 use crate::table::Frame;
@@ -351,6 +351,11 @@ impl Engine {
     /// stays the full-scan truth. The first advance (and the first after a restore, a merge or
     /// new customer master data) builds the feed from the whole state.
     pub fn advance_list(&mut self, as_of: Day) -> Result<Vec<Signal>> {
+        Ok(self.advance_step(as_of)?.risen)
+    }
+
+    /// [`Engine::advance_list`] with the keys that cleared as well.
+    pub(crate) fn advance_step(&mut self, as_of: Day) -> Result<Step> {
         if let Some(clock) = self.clock.filter(|c| as_of < *c) {
             return Err(Error::InvalidArgument(format!(
                 "advance({as_of}) would move the clock back from {clock}; signals(as_of) reads the past"
@@ -377,7 +382,7 @@ impl Engine {
         }
         self.active.extend(step.risen.iter().map(Signal::key));
         self.clock = Some(as_of);
-        Ok(step.risen)
+        Ok(step)
     }
 
     /// Reads the order lines ingested since the last call into the feed at `as_of` (the day they

@@ -117,30 +117,88 @@ pub fn score_signals(
     to: Day,
     every_days: i32,
 ) -> Result<Vec<KindScore>> {
-    let mut alarms: BTreeMap<Key, Vec<Day>> = BTreeMap::new();
-    let mut last_seen: BTreeMap<Key, Day> = BTreeMap::new();
+    let mut alarms = Alarms::new(every_days);
     let mut day = from;
     while day <= to {
-        for s in engine.signal_list(Some(day))? {
-            let key = key_of(engine, &s);
-            let continuing = last_seen
-                .get(&key)
-                .is_some_and(|d| day - *d <= every_days.max(REARM_DAYS));
-            if !continuing {
-                alarms.entry(key.clone()).or_default().push(day);
-            }
-            last_seen.insert(key, day);
-        }
+        let detected = engine.signal_list(Some(day))?;
+        alarms.detect(day, detected.iter().map(|s| key_of(engine, s)));
         day = day + every_days;
     }
-    let mut kinds: Vec<SignalKind> = alarms.keys().map(|k| k.0).collect();
-    kinds.extend(labels.iter().filter_map(|l| SignalKind::parse(l.kind)));
-    kinds.sort();
-    kinds.dedup();
-    Ok(kinds
-        .into_iter()
-        .map(|k| score_kind(k, &alarms, labels, from, to))
-        .collect())
+    Ok(alarms.score(labels, from, to))
+}
+
+/// As [`score_signals`], but through the real-time feed, as a user advancing every day sees
+/// it: from `from` to `to` the engine advances day by day ([`Engine::advance_list`], with the
+/// engine's [`crate::realtime::FeedOptions`]), and the signals active after each advance are
+/// that day's detections. Item lapses rise on the day of the customer's order that makes them
+/// probable enough, not at the next weekly scan; the customer-level kinds rise on their
+/// cadence. The engine's clock ends at `to`.
+pub fn score_advance(
+    engine: &mut Engine,
+    labels: &[Label],
+    from: Day,
+    to: Day,
+) -> Result<Vec<KindScore>> {
+    let mut alarms = Alarms::new(1);
+    let mut active = BTreeMap::new();
+    let mut day = from;
+    while day <= to {
+        let step = engine.advance_step(day)?;
+        for key in &step.cleared {
+            active.remove(key);
+        }
+        for s in &step.risen {
+            active.insert(s.key(), key_of(engine, s));
+        }
+        alarms.detect(day, active.values().cloned());
+        day = day + 1;
+    }
+    Ok(alarms.score(labels, from, to))
+}
+
+/// Detections gathered day by day into alarms: runs of one key's detections less than
+/// [`REARM_DAYS`] (or the step between detection days, if longer) apart.
+struct Alarms {
+    step: i32,
+    alarms: BTreeMap<Key, Vec<Day>>,
+    last_seen: BTreeMap<Key, Day>,
+}
+
+impl Alarms {
+    fn new(step: i32) -> Alarms {
+        Alarms {
+            step,
+            alarms: BTreeMap::new(),
+            last_seen: BTreeMap::new(),
+        }
+    }
+
+    /// The keys detected on `day`.
+    fn detect(&mut self, day: Day, keys: impl Iterator<Item = Key>) {
+        for key in keys {
+            let continuing = self
+                .last_seen
+                .get(&key)
+                .is_some_and(|d| day - *d <= self.step.max(REARM_DAYS));
+            if !continuing {
+                self.alarms.entry(key.clone()).or_default().push(day);
+            }
+            self.last_seen.insert(key, day);
+        }
+    }
+
+    /// Every kind's score against `labels` started in `from..=to`.
+    fn score(&self, labels: &[Label], from: Day, to: Day) -> Vec<KindScore> {
+        let alarms = &self.alarms;
+        let mut kinds: Vec<SignalKind> = alarms.keys().map(|k| k.0).collect();
+        kinds.extend(labels.iter().filter_map(|l| SignalKind::parse(l.kind)));
+        kinds.sort();
+        kinds.dedup();
+        kinds
+            .into_iter()
+            .map(|k| score_kind(k, alarms, labels, from, to))
+            .collect()
+    }
 }
 
 fn score_kind(
@@ -702,6 +760,51 @@ mod tests {
             assert_eq!(row.range, (0.4, 0.8));
             assert!(row.pairs == 0 || (0.4..0.8).contains(&row.predicted));
         }
+    }
+
+    #[test]
+    fn advancing_the_exact_feed_every_day_scores_what_daily_scans_score() {
+        let data = synth::distributor(300, 2, 7);
+        let end = Day::from_date(data.end);
+        let from = end - 100;
+        let scanned = score_signals(&engine_of(&data), &data.labels, from, end, 1).unwrap();
+        let mut engine = engine_of(&data);
+        engine
+            .set_feed_options(crate::realtime::FeedOptions::exact())
+            .unwrap();
+        let advanced = score_advance(&mut engine, &data.labels, from, end).unwrap();
+        let lapses = |scores: &[KindScore]| {
+            scores
+                .iter()
+                .find(|s| s.kind == SignalKind::ItemLapsed)
+                .map(|s| (s.alarms, s.found))
+        };
+        assert!(lapses(&advanced).is_some_and(|(alarms, found)| alarms > 0 && found > 0));
+        assert_eq!(advanced, scanned);
+        assert_eq!(engine.clock(), Some(end));
+    }
+
+    #[test]
+    fn the_gap_survival_of_pairs_that_go_on_is_roughly_what_happens() {
+        let data = synth::distributor(300, 2, 7);
+        let engine = engine_of(&data);
+        let start = Day::from_date(data.start);
+        let days: Vec<Day> = (0..10).map(|k| start + 400 + 14 * k).collect();
+        let rows = gap_survival_reliability(&engine, &days, 4);
+        assert_eq!(rows.len(), 4);
+        for row in rows.iter().filter(|r| r.pairs > 0) {
+            assert!(row.range.0 <= row.predicted && row.predicted <= row.range.1);
+        }
+        let top = &rows[0];
+        assert!(
+            top.pairs > 100,
+            "most pairs are followed for an order or two"
+        );
+        assert!((top.observed - top.predicted).abs() < 0.1, "{top:?}");
+        let (deep, deep_reached) = rows[2..].iter().fold((0, 0.0), |(n, r), row| {
+            (n + row.pairs, r + row.observed * row.pairs as f64)
+        });
+        assert!(deep > 0 && deep_reached / (deep as f64) < 0.02);
     }
 
     #[test]
