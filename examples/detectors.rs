@@ -1,11 +1,11 @@
 //! Recall, precision and detection delay of every detector on the synthetic distributor's planted
 //! events (the numbers of BENCHMARKS.md).
 //!
-//! Run: `cargo run --release -p salespulse --example detectors [-- [--advance] CUSTOMERS
-//! [STEP_DAYS [ITEM_LAPSED_PROBABILITY]]]` (the last overrides the `item_lapsed` threshold, to
-//! trace precision against delay). The replay runs a full scan every STEP_DAYS days; with
-//! `--advance` it advances the real-time feed day by day instead, as a user would (STEP_DAYS is
-//! then ignored).
+//! Run: `cargo run --release -p salespulse --example detectors [-- [--advance] [--seed=N]
+//! CUSTOMERS [STEP_DAYS [ITEM_LAPSED_PROBABILITY]]]` (the last overrides the `item_lapsed`
+//! threshold, to trace precision against delay). The replay runs a full scan every STEP_DAYS
+//! days; with `--advance` it advances the real-time feed day by day instead, as a user would
+//! (STEP_DAYS is then ignored). The distributor's seed is 42 unless `--seed` says otherwise.
 
 use salespulse::evaluate::{
     gap_survival_reliability, lapse_reliability, lapse_reliability_planted,
@@ -18,7 +18,12 @@ use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let advance = std::env::args().any(|a| a == "--advance");
-    let mut args = std::env::args().skip(1).filter(|a| a != "--advance");
+    let seed: u64 = std::env::args()
+        .find_map(|a| a.strip_prefix("--seed=").map(str::to_string))
+        .map_or(Ok(42), |s| s.parse())?;
+    let mut args = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--advance" && !a.starts_with("--seed="));
     let customers: usize = args.next().map_or(Ok(10_000), |a| a.parse())?;
     let step: i32 = args.next().map_or(Ok(7), |a| a.parse())?;
     let mut config = Config::default();
@@ -29,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "item_lapsed threshold P(stopped) >= {}",
         config.thresholds.item_lapsed_probability
     );
-    let data = synth::distributor(customers, 2, 42);
+    let data = synth::distributor(customers, 2, seed);
     let mut engine = Engine::new(config)?;
     engine.ingest_rep_rows(&data.reps);
     engine.ingest_product_rows(&data.products);
@@ -50,7 +55,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         format!("scanning every {step} days")
     };
     println!(
-        "{customers} customers, replayed {from} .. {end} {how} in {:.1} s",
+        "{customers} customers (seed {seed}), replayed {from} .. {end} {how} in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     println!(
