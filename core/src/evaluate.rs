@@ -1,8 +1,9 @@
 //! Scoring detectors against planted labels.
 //!
-//! Owns: [`score_signals`], which replays an engine's history day by day at a fixed step,
-//! collects each signal's *alarms* (runs of consecutive detections of one key: kind, customer,
-//! product or segment) and matches them to the [`Label`]s of a synthetic distributor:
+//! Owns: [`score_signals`], which replays an engine's history with a full scan at a fixed
+//! step, and [`score_advance`], which replays it through the real-time feed day by day; both
+//! collect each signal's *alarms* (runs of consecutive detections of one key: kind, customer,
+//! product or segment) and match them to the [`Label`]s of a synthetic distributor:
 //!
 //! - detections of one key less than [`REARM_DAYS`] apart belong to one alarm (a signal that
 //!   flickers for a week is one alarm, not two);
@@ -12,7 +13,12 @@
 //! - **delay** = an alarm's first day minus the label's `due` day (item events: when the next
 //!   purchase would have come) or its `start`.
 //!
-//! It only reads the engine; detectors see nothing but data up to each replayed day.
+//! Also the baseline (the static monthly report) and the calibration tables of the lapse
+//! model: P(stopped) against the planted truth or a look-ahead, and the gap survival of the
+//! pairs that go on ([`gap_survival_reliability`]), which needs no labels.
+//!
+//! It only reads the engine (`score_advance` moves its clock and feed, nothing else);
+//! detectors see nothing but data up to each replayed day.
 
 use crate::day::Day;
 use crate::detect::lapses::{orders_between, PairLapse, CONTINUITY};
