@@ -490,12 +490,11 @@ pub fn gap_survival_reliability(engine: &Engine, days: &[Day], rows: usize) -> V
             let orders = &orders[p.customer.index()];
             let reached = orders_between(orders, p.last, next) - 1.0;
             let open = orders_between(orders, p.last, day);
-            let cv2 = p.rhythm.pooled_cv2(
-                scan.priors.product_cv2[p.product.index()],
-                scan.priors.customer_cv2[p.customer.index()],
-            );
-            let skip = p.rhythm.pooled_skip_rate(&scan.priors);
-            let survival = |k: f64| p.rhythm.gap_survival(k + CONTINUITY, cv2, skip);
+            let (product, customer) = (p.product.index(), p.customer.index());
+            let survival = |k: f64| {
+                scan.priors
+                    .gap_survival(&p.rhythm, k + CONTINUITY, product, customer)
+            };
             let from = survival(open);
             let mut k = open + 1.0;
             loop {

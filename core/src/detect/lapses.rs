@@ -29,6 +29,7 @@ use super::{product_pause, Scene};
 use crate::day::Day;
 use crate::ids::{CustomerId, LabelId, ProductId};
 use crate::models::pair_rhythm::{MeasuredPair, PairRhythm, RhythmPriors};
+use crate::models::stop_rates::stopped_given_gap;
 use statrs::distribution::{Binomial, DiscreteCDF};
 use std::collections::BTreeMap;
 
@@ -195,13 +196,9 @@ pub(crate) fn lapse_probability(
     }: PairKey,
     priors: &RhythmPriors,
 ) -> f64 {
-    let cv2 = rhythm.pooled_cv2(
-        priors.product_cv2[product.index()],
-        priors.customer_cv2[customer.index()],
-    );
-    let skip_rate = rhythm.pooled_skip_rate(priors);
+    let survival = priors.gap_survival(rhythm, gap, product.index(), customer.index());
     let stop_chance = priors.stop_chance(rhythm, last, product.index(), segment.map(|s| s.0));
-    rhythm.lapse(gap, cv2, skip_rate, stop_chance)
+    stopped_given_gap(stop_chance, survival)
 }
 
 /// When the next purchase of a pair last bought on `last` was due.

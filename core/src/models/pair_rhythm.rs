@@ -303,6 +303,19 @@ impl RhythmPriors {
         priors
     }
 
+    /// P(a gap of `gap` clock units while still buying) of a pair of `product` and `customer`
+    /// with `rhythm`: its survival under its CV² pooled toward theirs and its pooled skip rate.
+    pub fn gap_survival(
+        &self,
+        rhythm: &PairRhythm,
+        gap: f64,
+        product: usize,
+        customer: usize,
+    ) -> f64 {
+        let cv2 = rhythm.pooled_cv2(self.product_cv2[product], self.customer_cv2[customer]);
+        rhythm.gap_survival(gap, cv2, rhythm.pooled_skip_rate(self))
+    }
+
     /// The chance that a pair last bought on `last` stops before its next purchase: the stop
     /// rate per day summed over the pair's median interval in days after `last`. A stop is an
     /// event in time, not in purchases: an item bought weekly has four purchases in which to
@@ -336,13 +349,12 @@ impl RhythmPriors {
                 let r = p.rhythm;
                 let interval_days = r.median_days.max(1.0);
                 let last = f64::from(p.last.0);
-                let cv2 = r.pooled_cv2(self.product_cv2[p.product], self.customer_cv2[p.customer]);
                 WatchedPair {
                     from: last - (r.intervals + 2 * r.skips) as f64 * interval_days,
                     last,
                     seen: f64::from(p.seen.0),
                     interval_days,
-                    survival: r.gap_survival(p.gap, cv2, r.pooled_skip_rate(self)),
+                    survival: self.gap_survival(r, p.gap, p.product, p.customer),
                     group: p
                         .segment
                         .and_then(|s| groups.get(&(s, p.product as u32)).copied()),
