@@ -511,14 +511,12 @@ pub fn gap_survival_reliability(engine: &Engine, days: &[Day], rows: usize) -> V
             }
         }
     }
-    let share = |x: f64, n: usize| if n > 0 { x / n as f64 } else { 0.0 };
-    sums.into_iter()
+    averaged(sums)
+        .into_iter()
         .enumerate()
-        .map(|(k, (n, predicted, reached))| ReliabilityBin {
+        .map(|(k, row)| ReliabilityBin {
             range: (10f64.powi(-(k as i32 + 1)), 10f64.powi(-(k as i32))),
-            pairs: n,
-            predicted: share(predicted, n),
-            observed: share(reached as f64, n),
+            ..row
         })
         .collect()
 }
@@ -601,13 +599,19 @@ fn tally_watched(
             slot.2 += usize::from(stopped(p, day));
         }
     }
+    averaged(sums)
+}
+
+/// Slots of (count, summed prediction, count that happened) as bins of means (ranges left for
+/// the caller).
+fn averaged(sums: Vec<(usize, f64, usize)>) -> Vec<ReliabilityBin> {
     let share = |x: f64, n: usize| if n > 0 { x / n as f64 } else { 0.0 };
     sums.into_iter()
-        .map(|(n, predicted, stopped)| ReliabilityBin {
+        .map(|(n, predicted, happened)| ReliabilityBin {
             range: (0.0, 0.0),
             pairs: n,
             predicted: share(predicted, n),
-            observed: share(stopped as f64, n),
+            observed: share(happened as f64, n),
         })
         .collect()
 }
