@@ -21,10 +21,11 @@
 //! detectors see nothing but data up to each replayed day.
 
 use crate::day::Day;
-use crate::detect::lapses::{orders_between, PairLapse, CONTINUITY};
+use crate::detect::lapses::{orders_between, PairLapse};
 use crate::detect::Scene;
 use crate::engine::Engine;
 use crate::error::Result;
+use crate::models::pair_rhythm::{OpenGap, CONTINUITY};
 use crate::signal::{Signal, SignalKind};
 use crate::synth::{kind, Label};
 use std::collections::{BTreeMap, BTreeSet};
@@ -488,16 +489,19 @@ pub fn gap_survival_reliability(engine: &Engine, days: &[Day], rows: usize) -> V
                 continue;
             };
             let orders = &orders[p.customer.index()];
-            let reached = orders_between(orders, p.last, next) - 1.0;
-            let open = orders_between(orders, p.last, day);
+            let reached = orders_between(orders, p.last, next) as usize - 1;
+            // The customer's orders after the last purchase: the gap at the k-th is k orders
+            // over the days to it.
+            let after = &orders[orders.partition_point(|d| *d <= p.last)..];
             let (product, customer) = (p.product.index(), p.customer.index());
-            let survival = |k: f64| {
-                scan.priors
-                    .gap_survival(&p.rhythm, k + CONTINUITY, product, customer)
+            let survival = |k: usize| {
+                let days = if k == 0 { 0 } else { after[k - 1] - p.last };
+                let gap = OpenGap::of(k as f64, days);
+                scan.priors.gap_survival(&p.rhythm, gap, product, customer)
             };
+            let open = orders_between(orders, p.last, day) as usize;
             let from = survival(open);
-            let mut k = open + 1.0;
-            loop {
+            for k in open + 1..=after.len() {
                 let predicted = if from > 0.0 { survival(k) / from } else { 0.0 };
                 if predicted < floor {
                     break;
@@ -507,7 +511,6 @@ pub fn gap_survival_reliability(engine: &Engine, days: &[Day], rows: usize) -> V
                 slot.0 += 1;
                 slot.1 += predicted;
                 slot.2 += usize::from(reached >= k);
-                k += 1.0;
             }
         }
     }

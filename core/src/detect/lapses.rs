@@ -28,7 +28,7 @@ use super::product_pause::{pause_expectation, restarts, PauseActivity, PauseCoun
 use super::{product_pause, Scene};
 use crate::day::Day;
 use crate::ids::{CustomerId, LabelId, ProductId};
-use crate::models::pair_rhythm::{MeasuredPair, PairRhythm, RhythmPriors};
+use crate::models::pair_rhythm::{MeasuredPair, OpenGap, PairRhythm, RhythmPriors};
 use crate::models::stop_rates::stopped_given_gap;
 use statrs::distribution::{Binomial, DiscreteCDF};
 use std::collections::BTreeMap;
@@ -90,8 +90,8 @@ struct Measured {
     product: ProductId,
     rhythm: PairRhythm,
     last: Day,
-    /// Customer orders since the last purchase of the pair (plus the continuity half).
-    gap: f64,
+    /// The open gap, on both clocks.
+    gap: OpenGap,
     seasonal_pause: bool,
     /// Its purchase days over the pause windows.
     pause_counts: PauseCounts,
@@ -101,10 +101,6 @@ struct Measured {
 pub(crate) fn orders_between(orders: &[Day], from: Day, to: Day) -> f64 {
     (orders.partition_point(|d| *d <= to) - orders.partition_point(|d| *d <= from)) as f64
 }
-
-/// A gap of `k` orders without the item means the interval is at least `k + 1` orders: the
-/// continuous survival is read half an order beyond `k`.
-pub(crate) const CONTINUITY: f64 = 0.5;
 
 fn measure(scene: &Scene<'_>) -> (Vec<Measured>, Vec<Vec<Day>>) {
     let mut out = Vec::new();
@@ -117,13 +113,14 @@ fn measure(scene: &Scene<'_>) -> (Vec<Measured>, Vec<Vec<Day>>) {
             let Some(m) = measure_pair(&days, &nets, orders, scene.as_of) else {
                 continue;
             };
+            let gap = m.open_gap(orders);
             out.push(Measured {
                 pause_counts: PauseCounts::of_days(&days, scene.as_of),
                 customer,
                 product: history.product,
                 rhythm: m.rhythm,
                 last: m.last,
-                gap: f64::from(m.gap_orders) + CONTINUITY,
+                gap,
                 seasonal_pause: m.seasonal_until.is_some(),
             });
         }
@@ -143,6 +140,14 @@ pub(crate) struct PairMeasure {
     pub gap_orders: u32,
     /// While the pair keeps last year's silence (seasonal): the first day it no longer does.
     pub seasonal_until: Option<Day>,
+}
+
+impl PairMeasure {
+    /// Its open gap, on the customer's order days `orders` (up to the day measured on).
+    pub(crate) fn open_gap(&self, orders: &[Day]) -> OpenGap {
+        let seen = orders.last().copied().unwrap_or(self.last);
+        OpenGap::of(f64::from(self.gap_orders), seen - self.last)
+    }
 }
 
 /// Measures a pair from its purchase `days` (ascending) and `nets` up to `as_of`, on the
@@ -184,10 +189,10 @@ pub(crate) struct PairKey {
     pub segment: Option<LabelId>,
 }
 
-/// P(stopped) of a pair with `rhythm` after an open gap of `gap` orders, under `priors`.
+/// P(stopped) of a pair with `rhythm` after an open `gap`, under `priors`.
 pub(crate) fn lapse_probability(
     rhythm: &PairRhythm,
-    gap: f64,
+    gap: OpenGap,
     last: Day,
     PairKey {
         product,
@@ -240,9 +245,8 @@ fn scan(scene: &Scene<'_>) -> LapseScan {
             gap: m.gap,
             last: m.last,
             seen: scene.days_of(m.customer).last().copied().unwrap_or(m.last),
-            segment: segment_of(m.customer)
-                .filter(|_| !pauses_with_its_product(m))
-                .map(|s| s.0),
+            segment: segment_of(m.customer).map(|s| s.0),
+            silent_with_product: pauses_with_its_product(m),
         }),
         scene.state.products().len(),
         scene.state.customers().len(),

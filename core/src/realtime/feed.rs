@@ -53,7 +53,7 @@ use crate::config::Config;
 use crate::day::Day;
 use crate::detect::lapses::{
     due_day, lapse_probability, pair_value, pauses_with_its_product, test_segments, PairKey,
-    PairLapse, SegmentGroup, CONTINUITY, SEGMENT_WINDOW_DAYS,
+    PairLapse, SegmentGroup, SEGMENT_WINDOW_DAYS,
 };
 use crate::detect::product_pause::{
     pause_expectation, paused_products, PauseActivity, PauseCounts, PAUSE_WINDOW_DAYS,
@@ -63,7 +63,7 @@ use crate::detect::{
     item_lapsed_signal, variety_drop_signal, Scene,
 };
 use crate::ids::{CustomerId, LabelId, ProductId};
-use crate::models::pair_rhythm::{MeasuredPair, RhythmPriors};
+use crate::models::pair_rhythm::{MeasuredPair, OpenGap, RhythmPriors};
 use crate::signal::{Signal, SignalKind};
 use crate::state::{line_days, PairHistory, Purchase, State};
 use std::collections::{BTreeMap, BTreeSet};
@@ -839,6 +839,7 @@ impl Feed {
         let products = &self.products;
         let pairs = self.customers.iter().enumerate().flat_map(|(i, c)| {
             let seen = c.orders.last().copied();
+            let seen_after = move |last: Day| seen.map_or(0, |s| s - last);
             let segment = state.customer(CustomerId(i as u32)).master.segment;
             c.watches.iter().map(move |w| {
                 let product = &products[w.lapse.product.index()];
@@ -852,10 +853,11 @@ impl Feed {
                     product: w.lapse.product.index(),
                     customer: w.lapse.customer.index(),
                     rhythm: &w.lapse.rhythm,
-                    gap: f64::from(w.gap_orders) + CONTINUITY,
+                    gap: OpenGap::of(f64::from(w.gap_orders), seen_after(w.lapse.last)),
                     last: w.lapse.last,
                     seen: seen.unwrap_or(w.lapse.last),
-                    segment: segment.filter(|_| !silent_with_product).map(|s| s.0),
+                    segment: segment.map(|s| s.0),
+                    silent_with_product,
                 }
             })
         });
@@ -893,7 +895,8 @@ impl Feed {
                 watch.priors_generation = Some(self.priors_generation);
             }
             if lapse.watched && watch.gap_orders >= watch.overdue_after {
-                let gap = f64::from(watch.gap_orders) + CONTINUITY;
+                let seen = last_order.map_or(0, |d| d - lapse.last);
+                let gap = OpenGap::of(f64::from(watch.gap_orders), seen);
                 let key = PairKey {
                     product: lapse.product,
                     customer: id,

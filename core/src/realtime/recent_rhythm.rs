@@ -43,18 +43,20 @@ pub(super) fn recent_rhythm(
     sorted[..n].sort_unstable();
     let median_days = f64::from(sorted[n / 2]);
     let mut open = [0.0f64; RECENT_INTERVALS];
+    let mut steady_days = [0.0f64; RECENT_INTERVALS];
     let mut steady = 0;
     for i in 0..n {
         if f64::from(calendar[i]) <= SKIP_RATIO * median_days {
             open[steady] = clock[i].max(1.0);
+            steady_days[steady] = f64::from(calendar[i]);
             steady += 1;
         }
     }
     if steady < 2 {
         return None;
     }
-    let open = &open[..steady];
-    let (mean_interval, cv2) = mean_and_cv2(open);
+    let (mean_interval, cv2) = mean_and_cv2(&open[..steady]);
+    let (mean_days, days_cv2) = mean_and_cv2(&steady_days[..steady]);
     Some(PairRhythm {
         purchases,
         mean_interval,
@@ -62,6 +64,8 @@ pub(super) fn recent_rhythm(
         intervals: steady,
         skips: n - steady,
         median_days,
+        mean_days,
+        days_cv2,
         net_per_purchase: nets.iter().sum::<f64>() / nets.len() as f64,
     })
 }
