@@ -955,7 +955,7 @@ export interface ThresholdsConfig {
   frequencyDropRatio?: number
   /** `customer_at_risk`: P(alive) below this flags a customer (default 0.001). */
   atRiskPAlive?: number
-  /** `item_lapsed`: P(the pair stopped) at or above this flags a regular pair (default 0.8). */
+  /** `item_lapsed`: P(the pair stopped) at or above this flags a regular pair (default 0.7). */
   itemLapsedProbability?: number
   /**
    * `variety_drop`: lapsed items must be at least this share of the regular ones (default

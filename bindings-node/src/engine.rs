@@ -54,7 +54,7 @@ pub struct ThresholdsConfig {
     pub frequency_drop_ratio: Option<f64>,
     /// `customer_at_risk`: P(alive) below this flags a customer (default 0.001).
     pub at_risk_p_alive: Option<f64>,
-    /// `item_lapsed`: P(the pair stopped) at or above this flags a regular pair (default 0.8).
+    /// `item_lapsed`: P(the pair stopped) at or above this flags a regular pair (default 0.7).
     pub item_lapsed_probability: Option<f64>,
     /// `variety_drop`: lapsed items must be at least this share of the regular ones (default
     /// 0.25).

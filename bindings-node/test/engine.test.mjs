@@ -17,7 +17,7 @@ const DEFAULT_THRESHOLDS = {
   frequencyDropAlpha: 0.005,
   frequencyDropRatio: 0.5,
   atRiskPAlive: 0.001,
-  itemLapsedProbability: 0.8,
+  itemLapsedProbability: 0.7,
   varietyDropShare: 0.25,
   similarLapseAlpha: 0.001,
   crossSellMinProbability: 0.03,

@@ -29,7 +29,7 @@ const KEYS: &str =
 ///     stages: CRM deal stages in pipeline order (default: learned from the deals).
 ///     thresholds: dict of detection cut-offs: active_window_days (default 90),
 ///         regular_min_purchases (2), frequency_drop_alpha (0.005), frequency_drop_ratio (0.5),
-///         at_risk_p_alive (0.001), item_lapsed_probability (0.8), variety_drop_share (0.25),
+///         at_risk_p_alive (0.001), item_lapsed_probability (0.7), variety_drop_share (0.25),
 ///         similar_lapse_alpha (0.001), cross_sell_min_probability (0.03),
 ///         cross_sell_min_share (0.25), cross_sell_min_lift (1.5); see the Rust `Thresholds`
 ///         for each meaning.

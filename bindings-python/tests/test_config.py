@@ -10,7 +10,7 @@ DEFAULT_THRESHOLDS = {
     "frequency_drop_alpha": 0.005,
     "frequency_drop_ratio": 0.5,
     "at_risk_p_alive": 0.001,
-    "item_lapsed_probability": 0.8,
+    "item_lapsed_probability": 0.7,
     "variety_drop_share": 0.25,
     "similar_lapse_alpha": 0.001,
     "cross_sell_min_probability": 0.03,
