@@ -83,9 +83,9 @@
 //! A pair whose silence is its product's (out of season, or the product paused for everyone)
 //! is watched by the stop rates only up to its last purchase: its gap says nothing of whether
 //! it stopped. Counted as stops, every season's end raised the rate for everyone (on the
-//! synthetic distributor, 20 to 100 stops per 100,000 pair-days before any planted event, where
-//! none had happened), and that error had hidden the order clock's too-fat survival: the two
-//! cancelled on one seed and not on another.
+//! synthetic distributor, about 20 to 100 stops per 100,000 pair-days before any planted
+//! event, where none had happened), and that error had hidden the order clock's too-fat
+//! survival: the two cancelled on one seed and not on another.
 //!
 //! # Limits
 //!

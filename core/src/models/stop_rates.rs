@@ -34,11 +34,12 @@
 //! The latest block is the exception: a stop shows only once its pair is overdue, so most of
 //! the latest block's stops are still hidden when it is learned, and its own rate is a lower
 //! bound. It takes the block before's rate when that is higher (a random walk's forecast),
-//! and its own when a burst lifts it above. Shrinking every block toward the rate over all
-//! blocks, as before, dragged the latest one toward the months before any burst: on the
-//! synthetic distributor, whose events all start in the last 40% of its history, the latest
-//! block then came out at a fifth to a half of the planted rate, while every older block,
-//! learned without shrinkage, matched it (BENCHMARKS.md, item lapses).
+//! and its own when a burst lifts it above. On the synthetic distributor, whose events all
+//! start in the last 40% of its history, the latest block learned on its own came out at a
+//! seventh to a third of the planted rate, while every older block matched it; shrinking
+//! every block toward the rate over all blocks, as before, lifted the latest only part way
+//! and pulled the older ones toward the stop-free months before the events (BENCHMARKS.md,
+//! item lapses).
 //!
 //! Days after the day learned on take the latest block's rate, days before the first block the
 //! first block's.
