@@ -145,8 +145,7 @@ pub(crate) struct PairMeasure {
 impl PairMeasure {
     /// Its open gap, on the customer's order days `orders` (up to the day measured on).
     pub(crate) fn open_gap(&self, orders: &[Day]) -> OpenGap {
-        let seen = orders.last().copied().unwrap_or(self.last);
-        OpenGap::of(f64::from(self.gap_orders), seen - self.last)
+        OpenGap::since(self.last, self.gap_orders, orders.last().copied())
     }
 }
 

@@ -61,8 +61,7 @@
 //! Against what happened (the gap-survival table of BENCHMARKS.md, which needs no labels), the
 //! order clock alone was two to three times too likely to see a gap of one or two skips
 //! (`S` between 1e-3 and 1e-1) in a pair that went on; read on both clocks it is within 1.4x
-//! there. Beyond 1e-4 the two clocks, which do move together, claim too much (what reached
-//! such gaps is mostly seasonal and far-off-rhythm pairs).
+//! there. Beyond 1e-4 the two clocks, which do move together, claim too much.
 //!
 //! A pair stops at a rate `h(t)` per calendar day, the same for every pair on a given day and
 //! changing over time in blocks of two months ([`super::stop_rates`], learned by EM over every
@@ -96,11 +95,7 @@
 //! (`S` below 1e-4) their product is too small, which matters only for pairs already scored
 //! near 1. Calibration against the planted truth is in BENCHMARKS.md.
 
-#[cfg(test)]
-use super::stop_rates::RATE_BOUNDS;
 use super::stop_rates::{stopped_given_gap, StopRates, WatchedPair};
-#[cfg(test)]
-const RATE_BOUNDS_FLOOR: f64 = RATE_BOUNDS.0;
 use crate::day::Day;
 use crate::detect::rhythm::{median, MIN_CV2};
 use std::collections::HashMap;
@@ -231,7 +226,8 @@ impl PairRhythm {
     pub fn lapse(
         &self,
         gap: OpenGap,
-        (cv2, days_cv2): (f64, f64),
+        cv2: f64,
+        days_cv2: f64,
         skip_rate: f64,
         stop_chance: f64,
     ) -> f64 {
@@ -262,6 +258,12 @@ pub struct OpenGap {
 }
 
 impl OpenGap {
+    /// The gap of a pair last bought on `last`: `orders` orders since, and the days to the
+    /// customer's `latest_order` (none: no days).
+    pub fn since(last: Day, orders: u32, latest_order: Option<Day>) -> OpenGap {
+        OpenGap::of(f64::from(orders), latest_order.map_or(0, |d| d - last))
+    }
+
     /// The gap of `orders` orders over `days` days, each read half a unit on.
     pub fn of(orders: f64, days: i32) -> OpenGap {
         OpenGap {
@@ -574,7 +576,7 @@ mod tests {
     fn the_lapse_probability_rises_with_the_gap_and_is_the_prior_at_zero() {
         let r = rhythm_of(&[0, 14, 28, 42, 56]);
         let cv2 = 0.1;
-        let at = |g: f64| r.lapse(orders_only(g), (cv2, cv2), 0.0, 0.02);
+        let at = |g: f64| r.lapse(orders_only(g), cv2, cv2, 0.0, 0.02);
         assert!((at(0.0) - 0.02).abs() < 1e-9, "nothing learned from no gap");
         assert!(at(14.0) < 0.1);
         assert!(at(28.0) > 0.5);
@@ -618,7 +620,7 @@ mod tests {
         let early = r.gap_survival(OpenGap::of(2.0, 13), cv2, days_cv2, skip);
         let late = r.gap_survival(OpenGap::of(2.0, 21), cv2, days_cv2, skip);
         assert!(late < early / 3.0, "{late} {early}");
-        let p = |gap| r.lapse(gap, (cv2, days_cv2), skip, 0.01);
+        let p = |gap| r.lapse(gap, cv2, days_cv2, skip, 0.01);
         assert!(p(OpenGap::of(2.0, 21)) > 2.5 * p(OpenGap::of(2.0, 13)));
         // A customer who has not ordered since leaves no gap on either clock, however long ago.
         assert_eq!(OpenGap::of(0.0, 0), OpenGap::of(0.0, -5));
@@ -631,7 +633,7 @@ mod tests {
         assert_eq!((r.intervals, r.skips), (4, 1));
         assert_eq!(r.mean_interval, 10.0);
         let cv2 = 0.02;
-        let lapse = |g: f64, skip: f64| r.lapse(orders_only(g), (cv2, cv2), skip, 0.01);
+        let lapse = |g: f64, skip: f64| r.lapse(orders_only(g), cv2, cv2, skip, 0.01);
         let without = lapse(21.0, 0.0);
         let with = lapse(21.0, 0.05);
         assert!(without > 0.99, "{without}");
@@ -762,7 +764,7 @@ mod tests {
                 .fold(0.0, f64::max)
         };
         assert!(learn(false) > 1e-4, "{}", learn(false));
-        assert_eq!(learn(true), RATE_BOUNDS_FLOOR);
+        assert_eq!(learn(true), super::super::stop_rates::RATE_BOUNDS.0);
     }
 
     #[test]

@@ -839,7 +839,6 @@ impl Feed {
         let products = &self.products;
         let pairs = self.customers.iter().enumerate().flat_map(|(i, c)| {
             let seen = c.orders.last().copied();
-            let seen_after = move |last: Day| seen.map_or(0, |s| s - last);
             let segment = state.customer(CustomerId(i as u32)).master.segment;
             c.watches.iter().map(move |w| {
                 let product = &products[w.lapse.product.index()];
@@ -853,7 +852,7 @@ impl Feed {
                     product: w.lapse.product.index(),
                     customer: w.lapse.customer.index(),
                     rhythm: &w.lapse.rhythm,
-                    gap: OpenGap::of(f64::from(w.gap_orders), seen_after(w.lapse.last)),
+                    gap: OpenGap::since(w.lapse.last, w.gap_orders, seen),
                     last: w.lapse.last,
                     seen: seen.unwrap_or(w.lapse.last),
                     segment: segment.map(|s| s.0),
@@ -895,8 +894,7 @@ impl Feed {
                 watch.priors_generation = Some(self.priors_generation);
             }
             if lapse.watched && watch.gap_orders >= watch.overdue_after {
-                let seen = last_order.map_or(0, |d| d - lapse.last);
-                let gap = OpenGap::of(f64::from(watch.gap_orders), seen);
+                let gap = OpenGap::since(lapse.last, watch.gap_orders, last_order);
                 let key = PairKey {
                     product: lapse.product,
                     customer: id,
