@@ -114,15 +114,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
          generator's events start about {} days before it):",
         (0.4 * (end - Day::from_date(data.start)) as f64) as i32
     );
-    println!("| day | pairs | mean predicted | observed |");
-    println!("| --- | --- | --- | --- |");
+    println!("| day | pairs | mean predicted | observed | 95% interval of the difference |");
+    println!("| --- | --- | --- | --- | --- |");
     for (day, row) in lapse_truth_by_day(&engine, &data.labels, &days, (0.4, 0.8)) {
         println!(
-            "| end - {} | {} | {:.3} | {:.3} |",
+            "| end - {} | {} | {:.3} | {:.3} | ({:+.3}, {:+.3}) |",
             end - day,
             row.pairs,
             row.predicted,
-            row.observed
+            row.observed,
+            row.off_by_interval.0,
+            row.off_by_interval.1
         );
     }
     println!("\nthe same against a look-ahead (stopped = no purchase in the next 120 days):");
@@ -131,12 +133,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "\ngap survival of the pairs that go on (the same days; P(the gap reaches k orders | it \
          reached the open gap) against whether it did, by decade of the prediction):"
     );
-    println!("| predicted | (pair, order) | mean predicted | reached |");
-    println!("| --- | --- | --- | --- |");
+    println!(
+        "| predicted | (pair, order) | mean predicted | reached | 95% interval of the difference |"
+    );
+    println!("| --- | --- | --- | --- | --- |");
     for row in gap_survival_reliability(&engine, &days, 6) {
         println!(
-            "| {:.0e}-{:.0e} | {} | {:.5} | {:.5} |",
-            row.range.0, row.range.1, row.pairs, row.predicted, row.observed
+            "| {:.0e}-{:.0e} | {} | {:.5} | {:.5} | ({:+.5}, {:+.5}) |",
+            row.range.0,
+            row.range.1,
+            row.pairs,
+            row.predicted,
+            row.observed,
+            row.off_by_interval.0,
+            row.off_by_interval.1
         );
     }
     println!("\nfalse alarms by what the customer had instead:");
@@ -146,13 +156,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// A reliability table with each bin's error, observed minus predicted, and its 95% bootstrap
+/// interval over customers.
 fn print_reliability(bins: &[ReliabilityBin]) {
-    println!("| range | pairs | mean predicted | observed |");
-    println!("| --- | --- | --- | --- |");
+    println!("| range | pairs | mean predicted | observed | observed - predicted (95% interval) |");
+    println!("| --- | --- | --- | --- | --- |");
     for bin in bins {
+        let (low, high) = bin.off_by_interval;
         println!(
-            "| {:.1}-{:.1} | {} | {:.3} | {:.3} |",
-            bin.range.0, bin.range.1, bin.pairs, bin.predicted, bin.observed
+            "| {:.1}-{:.1} | {} | {:.3} | {:.3} | {:+.3} ({:+.3}, {:+.3}) |",
+            bin.range.0,
+            bin.range.1,
+            bin.pairs,
+            bin.predicted,
+            bin.observed,
+            bin.observed - bin.predicted,
+            low,
+            high
         );
     }
 }

@@ -29,6 +29,9 @@ use crate::models::pair_rhythm::{OpenGap, CONTINUITY};
 use crate::signal::{Signal, SignalKind};
 use crate::synth::{kind, Label};
 use std::collections::{BTreeMap, BTreeSet};
+use tally::Tally;
+
+mod tally;
 
 /// How one kind did.
 #[derive(Clone, Debug, PartialEq)]
@@ -303,6 +306,10 @@ pub struct ReliabilityBin {
     pub predicted: f64,
     /// The share that did stop.
     pub observed: f64,
+    /// A 95% interval for `observed - predicted`: the percentile bootstrap over customers
+    /// (each customer's rows drawn together, since one customer's pairs and scan days are not
+    /// independent); `(0, 0)` for an empty bin.
+    pub off_by_interval: (f64, f64),
 }
 
 /// How well the lapse probabilities are calibrated on data without labels: at each of `days`,
@@ -476,7 +483,7 @@ pub fn gap_survival_reliability(engine: &Engine, days: &[Day], rows: usize) -> V
         .map(|(_, c)| c.purchase_days_until(end))
         .collect();
     let floor = 10f64.powi(-(rows as i32));
-    let mut sums = vec![(0usize, 0.0f64, 0usize); rows];
+    let mut tally = Tally::new(rows, orders.len());
     for &day in days {
         let scene = Scene::new(state, engine.config(), day);
         let scan = scene.lapses();
@@ -507,14 +514,12 @@ pub fn gap_survival_reliability(engine: &Engine, days: &[Day], rows: usize) -> V
                     break;
                 }
                 let row = ((-predicted.log10()).max(0.0) as usize).min(rows - 1);
-                let slot = &mut sums[row];
-                slot.0 += 1;
-                slot.1 += predicted;
-                slot.2 += usize::from(reached >= k);
+                tally.add(customer, row, predicted, reached >= k);
             }
         }
     }
-    averaged(sums)
+    tally
+        .bins()
         .into_iter()
         .enumerate()
         .map(|(k, row)| ReliabilityBin {
@@ -592,31 +597,15 @@ fn tally_watched(
     stopped: impl Fn(&PairLapse, Day) -> bool,
 ) -> Vec<ReliabilityBin> {
     let state = engine.state();
-    let mut sums = vec![(0usize, 0.0f64, 0usize); slots];
+    let mut tally = Tally::new(slots, state.customers().len());
     for &day in days {
         let scene = Scene::new(state, engine.config(), day);
         for p in scene.lapses().pairs.iter().filter(|p| p.watched) {
-            let slot = &mut sums[slot_of(&scene, p)];
-            slot.0 += 1;
-            slot.1 += p.probability;
-            slot.2 += usize::from(stopped(p, day));
+            let slot = slot_of(&scene, p);
+            tally.add(p.customer.index(), slot, p.probability, stopped(p, day));
         }
     }
-    averaged(sums)
-}
-
-/// Slots of (count, summed prediction, count that happened) as bins of means (ranges left for
-/// the caller).
-fn averaged(sums: Vec<(usize, f64, usize)>) -> Vec<ReliabilityBin> {
-    let share = |x: f64, n: usize| if n > 0 { x / n as f64 } else { 0.0 };
-    sums.into_iter()
-        .map(|(n, predicted, happened)| ReliabilityBin {
-            range: (0.0, 0.0),
-            pairs: n,
-            predicted: share(predicted, n),
-            observed: share(happened as f64, n),
-        })
-        .collect()
+    tally.bins()
 }
 
 /// How the static monthly report would have done on item-level events.
