@@ -16,6 +16,12 @@
 //! advances (its priors fitted at the build, not at the last weekly refit), which is what
 //! makes a 100,000-customer latency run fit a session.
 //!
+//! With `LATENCY_DUMP=PATH` each order's feed update time is also written to `PATH` (one line
+//! per order, in nanoseconds), for `scripts/latency_median.py`, which reads several runs' dumps
+//! and reports the latency of each order's median run: on a shared machine the other
+//! processes' interference lands on different orders in each run, and the median filters it
+//! out.
+//!
 //! Run: `SPLIT=1 RESCAN_EVERY=61 cargo bench -p salespulse --bench realtime [-- CUSTOMERS]` (default
 //! 100,000 customers).
 
@@ -188,6 +194,9 @@ fn main() {
         );
         println!("signals risen over the days run: {risen_total}");
     }
+    if let Ok(path) = std::env::var("LATENCY_DUMP") {
+        dump_per_order(&path, &per_order_feed);
+    }
     per_order_report(per_order, per_order_feed, latency_days);
     let (watched, timers) = engine_sizes(&engine);
     println!("\nwatched pairs {watched}, timers held {timers}");
@@ -258,6 +267,14 @@ fn year_report(
         "\nrescan / advance per day: {:.1}x",
         rescan_mean.as_secs_f64() / advance_mean.as_secs_f64()
     );
+}
+
+/// Writes each order's feed update time in nanoseconds, one per line in the order the orders
+/// came: the workload is the same in every run (same seed, same orders), so
+/// `scripts/latency_median.py` can take each order's median over several runs.
+fn dump_per_order(path: &str, feed: &[Duration]) {
+    let text: String = feed.iter().map(|d| format!("{}\n", d.as_nanos())).collect();
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {path}: {e}"));
 }
 
 /// The per-order latency table.

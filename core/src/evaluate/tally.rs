@@ -43,6 +43,7 @@ impl Count {
 }
 
 /// Predictions and what happened, by slot and customer.
+#[derive(Clone, Debug)]
 pub(super) struct Tally {
     slots: usize,
     /// Per customer index, per slot; empty for a customer with no row yet.
@@ -56,6 +57,14 @@ impl Tally {
             slots,
             customers: vec![Vec::new(); customers],
         }
+    }
+
+    /// Makes room for `customers` more customers (of another data set, pooled with the
+    /// ones before): returns the index of the first.
+    pub(super) fn add_customers(&mut self, customers: usize) -> usize {
+        let first = self.customers.len();
+        self.customers.resize(first + customers, Vec::new());
+        first
     }
 
     /// One row of `customer` in `slot`: a prediction and whether it happened.
