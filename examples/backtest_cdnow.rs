@@ -52,12 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The synthetic distributor.
     let data = synth::distributor(customers, 2, 42);
-    let mut engine = Engine::new(Config::default())?;
-    engine.ingest_rep_rows(&data.reps);
-    engine.ingest_product_rows(&data.products);
-    engine.ingest_customer_rows(&data.customers);
-    engine.ingest_order_rows(&data.orders);
-    engine.ingest_deal_rows(&data.deals);
+    let engine = salespulse::evaluate::engine_with(&data, Config::default())?;
     let first = Day::from_date(data.start);
     let last = Day::from_date(data.end);
     println!(

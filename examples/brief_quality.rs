@@ -26,7 +26,7 @@
 
 use chrono::NaiveDate;
 use salespulse::synth::{self, kind, Label};
-use salespulse::{Config, Day, Engine};
+use salespulse::{Config, Day};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
@@ -44,12 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::var_os("BRIEF_QUALITY_FLAT").is_some() {
         config.rank.acting_works_by_kind.clear();
     }
-    let mut engine = Engine::new(config)?;
-    engine.ingest_rep_rows(&data.reps);
-    engine.ingest_product_rows(&data.products);
-    engine.ingest_customer_rows(&data.customers);
-    engine.ingest_order_rows(&data.orders);
-    engine.ingest_deal_rows(&data.deals);
+    let engine = salespulse::evaluate::engine_with(&data, config)?;
     let as_of = Day::from_date(data.end);
     let started = Instant::now();
     let brief = engine.weekly_brief(as_of, None)?;

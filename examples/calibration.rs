@@ -7,8 +7,8 @@
 //! of the `detectors` example (every 14 days from 120 to 274 days before its end); no replay
 //! is needed, so a seed takes about a minute at 10,000 customers. The pooled table comes last.
 
-use salespulse::evaluate::{PlantedReliability, ReliabilityBin};
-use salespulse::{synth, Config, Day, Engine};
+use salespulse::evaluate::{engine_with, reliability_markdown, PlantedReliability};
+use salespulse::{synth, Config, Day};
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,12 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for seed in &seeds {
         let started = Instant::now();
         let data = synth::distributor(customers, 2, *seed);
-        let mut engine = Engine::new(Config::default())?;
-        engine.ingest_rep_rows(&data.reps);
-        engine.ingest_product_rows(&data.products);
-        engine.ingest_customer_rows(&data.customers);
-        engine.ingest_order_rows(&data.orders);
-        engine.ingest_deal_rows(&data.deals);
+        let engine = engine_with(&data, Config::default())?;
         let end = Day::from_date(data.end);
         let days: Vec<Day> = (0..12).map(|k| end - 120 - 14 * k).collect();
         let mut own = PlantedReliability::new(10);
@@ -37,28 +32,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "\nseed {seed}: {customers} customers ({:.0} s)",
             started.elapsed().as_secs_f64()
         );
-        print_table(&own.bins());
+        print!("{}", reliability_markdown(&own.bins()));
     }
     println!("\npooled over seeds {seeds:?}:");
-    print_table(&pooled.bins());
+    print!("{}", reliability_markdown(&pooled.bins()));
     Ok(())
-}
-
-fn print_table(bins: &[ReliabilityBin]) {
-    println!("| range | pairs | mean predicted | observed | observed - predicted (95% interval) |");
-    println!("| --- | --- | --- | --- | --- |");
-    for bin in bins {
-        let (low, high) = bin.off_by_interval;
-        println!(
-            "| {:.1}-{:.1} | {} | {:.3} | {:.3} | {:+.3} ({:+.3}, {:+.3}) |",
-            bin.range.0,
-            bin.range.1,
-            bin.pairs,
-            bin.predicted,
-            bin.observed,
-            bin.observed - bin.predicted,
-            low,
-            high
-        );
-    }
 }

@@ -8,9 +8,9 @@
 //! (STEP_DAYS is then ignored). The distributor's seed is 42 unless `--seed` says otherwise.
 
 use salespulse::evaluate::{
-    gap_survival_reliability, lapse_reliability, lapse_reliability_planted,
+    engine_with, gap_survival_reliability, lapse_reliability, lapse_reliability_planted,
     lapse_reliability_planted_by_substitution, lapse_truth_by_day, lapse_truth_by_gap,
-    monthly_report_baseline, score_advance, score_signals, ReliabilityBin,
+    monthly_report_baseline, reliability_markdown, score_advance, score_signals,
 };
 use salespulse::synth::Label;
 use salespulse::{synth, Config, Day, Engine, SignalKind};
@@ -35,12 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         config.thresholds.item_lapsed_probability
     );
     let data = synth::distributor(customers, 2, seed);
-    let mut engine = Engine::new(config)?;
-    engine.ingest_rep_rows(&data.reps);
-    engine.ingest_product_rows(&data.products);
-    engine.ingest_customer_rows(&data.customers);
-    engine.ingest_order_rows(&data.orders);
-    engine.ingest_deal_rows(&data.deals);
+    let mut engine = engine_with(&data, config)?;
     let (start, end) = (Day::from_date(data.start), Day::from_date(data.end));
     let from = start + 365;
     let started = Instant::now();
@@ -98,17 +93,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let days: Vec<Day> = (0..12).map(|k| end - 120 - 14 * k).collect();
     println!("\nreliability of P(stopped) against the planted truth (watched pairs at 12 days):");
-    print_reliability(&lapse_reliability_planted(&engine, &data.labels, &days, 10));
+    print!(
+        "{}",
+        reliability_markdown(&lapse_reliability_planted(&engine, &data.labels, &days, 10))
+    );
     let (substituted, others) =
         lapse_reliability_planted_by_substitution(&engine, &data.labels, &days, 10);
     println!("\nthe same, pairs of a (segment, product) a planted substitution hit:");
-    print_reliability(&substituted);
+    print!("{}", reliability_markdown(&substituted));
     println!("\nthe same, every other pair:");
-    print_reliability(&others);
+    print!("{}", reliability_markdown(&others));
     println!(
         "\nthe planted truth by the open gap, in the pair's mean intervals (the last row: longer):"
     );
-    print_reliability(&lapse_truth_by_gap(&engine, &data.labels, &days, 5));
+    print!(
+        "{}",
+        reliability_markdown(&lapse_truth_by_gap(&engine, &data.labels, &days, 5))
+    );
     println!(
         "\nthe planted truth day by day, pairs predicted 0.4-0.8 (days before the end; the \
          generator's events start about {} days before it):",
@@ -128,7 +129,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     println!("\nthe same against a look-ahead (stopped = no purchase in the next 120 days):");
-    print_reliability(&lapse_reliability(&engine, &days, 120, 10));
+    print!(
+        "{}",
+        reliability_markdown(&lapse_reliability(&engine, &days, 120, 10))
+    );
     println!(
         "\ngap survival of the pairs that go on (the same days; P(the gap reaches k orders | it \
          reached the open gap) against whether it did, by decade of the prediction):"
@@ -154,27 +158,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  {}: {:?}", s.kind, s.false_alarms_on);
     }
     Ok(())
-}
-
-/// A reliability table with each bin's error, observed minus predicted, and its 95% bootstrap
-/// interval over customers.
-fn print_reliability(bins: &[ReliabilityBin]) {
-    println!("| range | pairs | mean predicted | observed | observed - predicted (95% interval) |");
-    println!("| --- | --- | --- | --- | --- |");
-    for bin in bins {
-        let (low, high) = bin.off_by_interval;
-        println!(
-            "| {:.1}-{:.1} | {} | {:.3} | {:.3} | {:+.3} ({:+.3}, {:+.3}) |",
-            bin.range.0,
-            bin.range.1,
-            bin.pairs,
-            bin.predicted,
-            bin.observed,
-            bin.observed - bin.predicted,
-            low,
-            high
-        );
-    }
 }
 
 /// The item lapses' delays in units of each pair's own median interval before the event: over

@@ -36,6 +36,40 @@ use tally::Tally;
 
 mod tally;
 
+/// An engine under `config` holding every table of the synthetic distributor `data` (reps,
+/// products, customers, orders, deals), ready to be scored against its labels.
+pub fn engine_with(data: &crate::synth::Distributor, config: crate::Config) -> Result<Engine> {
+    let mut engine = Engine::new(config)?;
+    engine.ingest_rep_rows(&data.reps);
+    engine.ingest_product_rows(&data.products);
+    engine.ingest_customer_rows(&data.customers);
+    engine.ingest_order_rows(&data.orders);
+    engine.ingest_deal_rows(&data.deals);
+    Ok(engine)
+}
+
+/// A reliability table as Markdown, as BENCHMARKS.md prints it: each bin's range, pairs, mean
+/// prediction, observed share, and its error with the 95% interval.
+pub fn reliability_markdown(bins: &[ReliabilityBin]) -> String {
+    let mut out = String::from(
+        "| range | pairs | mean predicted | observed | observed - predicted (95% interval) |\n\
+         | --- | --- | --- | --- | --- |\n",
+    );
+    for bin in bins {
+        let (low, high) = bin.off_by_interval;
+        out += &format!(
+            "| {:.1}-{:.1} | {} | {:.3} | {:.3} | {:+.3} ({low:+.3}, {high:+.3}) |\n",
+            bin.range.0,
+            bin.range.1,
+            bin.pairs,
+            bin.predicted,
+            bin.observed,
+            bin.observed - bin.predicted,
+        );
+    }
+    out
+}
+
 /// How one kind did.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KindScore {
