@@ -520,16 +520,13 @@ fn with_probability_ranges(bins: Vec<ReliabilityBin>) -> Vec<ReliabilityBin> {
 /// narrows them. The bootstrap draws each distributor's customers as clusters of their own.
 ///
 /// ```
-/// use salespulse::evaluate::PlantedReliability;
-/// use salespulse::{synth, Config, Day, Engine};
+/// use salespulse::evaluate::{engine_with, PlantedReliability};
+/// use salespulse::{synth, Config, Day};
 ///
 /// let mut pooled = PlantedReliability::new(10);
 /// for seed in [1, 2] {
 ///     let data = synth::distributor(150, 2, seed);
-///     let mut engine = Engine::new(Config::default())?;
-///     engine.ingest_product_rows(&data.products);
-///     engine.ingest_customer_rows(&data.customers);
-///     engine.ingest_order_rows(&data.orders);
+///     let engine = engine_with(&data, Config::default())?;
 ///     let end = Day::from_date(data.end);
 ///     pooled.add(&engine, &data.labels, &[end - 120, end - 150]);
 /// }
