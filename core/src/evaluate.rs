@@ -431,12 +431,11 @@ pub fn lapse_reliability_planted_by_substitution(
     let mut all = tally_watched(engine, days, 2 * bins, slot_of, |p, day| {
         truth.stopped(state, p, day)
     });
-    for (i, bin) in all.iter_mut().enumerate() {
-        let b = i % bins;
-        bin.range = (b as f64 / bins as f64, (b + 1) as f64 / bins as f64);
-    }
     let others = all.split_off(bins);
-    (all, others)
+    (
+        with_probability_ranges(all),
+        with_probability_ranges(others),
+    )
 }
 
 /// The planted stops of a synthetic distributor, by pair and by customer.
@@ -492,7 +491,7 @@ fn reliability_bins(
     bins: usize,
     stopped: impl Fn(&PairLapse, Day) -> bool,
 ) -> Vec<ReliabilityBin> {
-    let mut tally = Tally::new(bins, 0);
+    let mut tally = Tally::new(bins);
     tally_watched_into(&mut tally, engine, days, probability_bin(bins), stopped);
     with_probability_ranges(tally.bins())
 }
@@ -545,7 +544,7 @@ impl PlantedReliability {
     /// An empty table of `bins` equal bins of P(stopped).
     pub fn new(bins: usize) -> PlantedReliability {
         PlantedReliability {
-            tally: Tally::new(bins.max(1), 0),
+            tally: Tally::new(bins.max(1)),
             bins: bins.max(1),
         }
     }
@@ -586,7 +585,8 @@ pub fn gap_survival_reliability(engine: &Engine, days: &[Day], rows: usize) -> V
         .map(|(_, c)| c.purchase_days_until(end))
         .collect();
     let floor = 10f64.powi(-(rows as i32));
-    let mut tally = Tally::new(rows, orders.len());
+    let mut tally = Tally::new(rows);
+    tally.add_customers(orders.len());
     for &day in days {
         let scene = Scene::new(state, engine.config(), day);
         let scan = scene.lapses();
@@ -699,7 +699,7 @@ fn tally_watched(
     slot_of: impl Fn(&Scene<'_>, &PairLapse) -> usize,
     stopped: impl Fn(&PairLapse, Day) -> bool,
 ) -> Vec<ReliabilityBin> {
-    let mut tally = Tally::new(slots, 0);
+    let mut tally = Tally::new(slots);
     tally_watched_into(&mut tally, engine, days, slot_of, stopped);
     tally.bins()
 }

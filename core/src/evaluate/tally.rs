@@ -51,16 +51,16 @@ pub(super) struct Tally {
 }
 
 impl Tally {
-    /// An empty tally of `slots` slots for `customers` customers.
-    pub(super) fn new(slots: usize, customers: usize) -> Tally {
+    /// An empty tally of `slots` slots and no customers yet.
+    pub(super) fn new(slots: usize) -> Tally {
         Tally {
             slots,
-            customers: vec![Vec::new(); customers],
+            customers: Vec::new(),
         }
     }
 
-    /// Makes room for `customers` more customers (of another data set, pooled with the
-    /// ones before): returns the index of the first.
+    /// Makes room for `customers` more customers (of one data set, pooled with the ones
+    /// before): returns the index of the first.
     pub(super) fn add_customers(&mut self, customers: usize) -> usize {
         let first = self.customers.len();
         self.customers.resize(first + customers, Vec::new());
@@ -121,11 +121,11 @@ impl Tally {
     /// draws of as many customers as there are, with replacement; `(0, 0)` for a slot no
     /// draw fills.
     fn bootstrap(&self, present: &[&Vec<Count>]) -> Vec<(f64, f64)> {
-        let mut rng = StdRng::seed_from_u64(SEED);
-        let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(DRAWS); self.slots];
         if present.is_empty() {
             return vec![(0.0, 0.0); self.slots];
         }
+        let mut rng = StdRng::seed_from_u64(SEED);
+        let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(DRAWS); self.slots];
         for _ in 0..DRAWS {
             let drawn = (0..present.len()).map(|_| present[rng.random_range(0..present.len())]);
             for (slot, total) in self.sum(drawn).iter().enumerate() {
@@ -153,7 +153,8 @@ mod tests {
     /// A tally of one slot where `customers` customers each have `rows` rows predicted at
     /// `p`, of which the first `happened_of(customer)` happened.
     fn tally(customers: usize, rows: usize, p: f64, happened_of: impl Fn(usize) -> usize) -> Tally {
-        let mut tally = Tally::new(1, customers);
+        let mut tally = Tally::new(1);
+        tally.add_customers(customers);
         for c in 0..customers {
             for r in 0..rows {
                 tally.add(c, 0, p, r < happened_of(c));
@@ -189,7 +190,8 @@ mod tests {
 
     #[test]
     fn an_empty_slot_has_no_rows_and_no_width() {
-        let mut t = Tally::new(2, 3);
+        let mut t = Tally::new(2);
+        t.add_customers(3);
         t.add(1, 0, 0.5, true);
         let bins = t.bins();
         assert_eq!(bins[1].pairs, 0);
