@@ -29,7 +29,7 @@ use super::{product_pause, Scene};
 use crate::day::Day;
 use crate::ids::{CustomerId, LabelId, ProductId};
 use crate::models::pair_rhythm::{MeasuredPair, OpenGap, PairRhythm, RhythmPriors};
-use crate::models::stop_rates::stopped_given_gap;
+use crate::models::stop_rates::{stopped_given_gap, survival_ceiling};
 use statrs::distribution::{Binomial, DiscreteCDF};
 use std::collections::BTreeMap;
 
@@ -203,6 +203,28 @@ pub(crate) fn lapse_probability(
     let survival = priors.gap_survival(rhythm, gap, product.index(), customer.index());
     let stop_chance = priors.stop_chance(rhythm, last, product.index(), segment.map(|s| s.0));
     stopped_given_gap(stop_chance, survival)
+}
+
+/// [`lapse_probability`] when it reaches `threshold` (in `(0, 1]`), `None` when it cannot:
+/// the same number where it is computed, with the survival's costlier terms skipped for a
+/// pair plainly still on its rhythm ([`RhythmPriors::gap_survival_within`]).
+pub(crate) fn lapse_probability_reaching(
+    rhythm: &PairRhythm,
+    gap: OpenGap,
+    last: Day,
+    PairKey {
+        product,
+        customer,
+        segment,
+    }: PairKey,
+    priors: &RhythmPriors,
+    threshold: f64,
+) -> Option<f64> {
+    let stop_chance = priors.stop_chance(rhythm, last, product.index(), segment.map(|s| s.0));
+    let ceiling = survival_ceiling(stop_chance, threshold)?;
+    let at = (product.index(), customer.index());
+    let survival = priors.gap_survival_within(rhythm, gap, at, ceiling)?;
+    Some(stopped_given_gap(stop_chance, survival)).filter(|p| *p >= threshold)
 }
 
 /// When the next purchase of a pair last bought on `last` was due.

@@ -209,6 +209,21 @@ impl PairRhythm {
     /// intervals, each as long in orders and in days, the two clocks independent given how
     /// many purchases were skipped. `cv2` and `days_cv2` are the pooled CV² on each clock.
     pub fn gap_survival(&self, gap: OpenGap, cv2: f64, days_cv2: f64, skip_rate: f64) -> f64 {
+        let no_ceiling = self.gap_survival_within(gap, (cv2, days_cv2), skip_rate, f64::INFINITY);
+        no_ceiling.unwrap_or(1.0)
+    }
+
+    /// [`PairRhythm::gap_survival`] when it may be at most `ceiling`; `None` once its first
+    /// term (the gap within one interval) is above it, since the survival is at least that
+    /// term: a scorer that only needs to know whether the survival is low enough skips the
+    /// two- and three-interval terms of every pair that is plainly still on its rhythm.
+    pub fn gap_survival_within(
+        &self,
+        gap: OpenGap,
+        (cv2, days_cv2): (f64, f64),
+        skip_rate: f64,
+        ceiling: f64,
+    ) -> Option<f64> {
         let s = skip_rate;
         let n = self.intervals as f64;
         // What the pair's intervals say of its rate on each clock: `n` intervals of shape
@@ -218,7 +233,11 @@ impl PairRhythm {
             predictive_survival(gap.orders, k * shape, n * shape, n * self.mean_interval)
                 * predictive_survival(gap.days, k * days_shape, n * days_shape, n * self.mean_days)
         };
-        (1.0 - s) * sum_of(1.0) + s * (1.0 - s) * sum_of(2.0) + s * s * sum_of(3.0)
+        let one_interval = (1.0 - s) * sum_of(1.0);
+        if one_interval > ceiling {
+            return None;
+        }
+        Some(one_interval + s * (1.0 - s) * sum_of(2.0) + s * s * sum_of(3.0))
     }
 
     /// P(stopped | an open `gap`) with pooled CV² `cv2` and `days_cv2`, skip rate `skip_rate`
@@ -415,9 +434,23 @@ impl RhythmPriors {
         product: usize,
         customer: usize,
     ) -> f64 {
+        let no_ceiling = self.gap_survival_within(rhythm, gap, (product, customer), f64::INFINITY);
+        no_ceiling.unwrap_or(1.0)
+    }
+
+    /// [`RhythmPriors::gap_survival`] when it may be at most `ceiling`, `None` when it is
+    /// certainly above ([`PairRhythm::gap_survival_within`]).
+    pub fn gap_survival_within(
+        &self,
+        rhythm: &PairRhythm,
+        gap: OpenGap,
+        (product, customer): (usize, usize),
+        ceiling: f64,
+    ) -> Option<f64> {
         let cv2 = rhythm.pooled_cv2(self.product_cv2[product], self.customer_cv2[customer]);
         let days_cv2 = rhythm.pooled_days_cv2(self.population_days_cv2);
-        rhythm.gap_survival(gap, cv2, days_cv2, rhythm.pooled_skip_rate(self))
+        let skip_rate = rhythm.pooled_skip_rate(self);
+        rhythm.gap_survival_within(gap, (cv2, days_cv2), skip_rate, ceiling)
     }
 
     /// The chance that a pair last bought on `last` stops before its next purchase: the stop
@@ -582,6 +615,34 @@ mod tests {
         assert!(at(28.0) > 0.5);
         assert!(at(42.0) > 0.98);
         assert!(at(21.0) < at(28.0));
+    }
+
+    proptest::proptest! {
+        /// A ceiling only decides whether the survival is worked out: where it is, it is the
+        /// same number; where it is not, it is above the ceiling; and the probability that
+        /// reaches a threshold is reached exactly when the full one reaches it.
+        #[test]
+        fn a_ceiling_skips_only_survivals_above_it(
+            spread in 0.0f64..6.0,
+            gap in (0.0f64..60.0, 0i32..90),
+            (cv2, days_cv2, skip_rate) in (0.01f64..1.5, 0.01f64..1.5, 0.0f64..0.6),
+            ceiling in 0.0f64..1.2,
+            (stop_chance, threshold) in (0.0f64..1.0, 0.5f64..1.0),
+        ) {
+            let r = rhythm_of(&[0, 14, 28 + spread as i32, 42, 56 + 2 * spread as i32, 70]);
+            let gap = OpenGap::of(gap.0, gap.1);
+            let full = r.gap_survival(gap, cv2, days_cv2, skip_rate);
+            match r.gap_survival_within(gap, (cv2, days_cv2), skip_rate, ceiling) {
+                Some(s) => proptest::prop_assert_eq!(s, full),
+                None => proptest::prop_assert!(full > ceiling),
+            }
+            let p = stopped_given_gap(stop_chance, full);
+            let reaching = crate::models::stop_rates::survival_ceiling(stop_chance, threshold)
+                .and_then(|c| r.gap_survival_within(gap, (cv2, days_cv2), skip_rate, c))
+                .map(|s| stopped_given_gap(stop_chance, s))
+                .filter(|q| *q >= threshold);
+            proptest::prop_assert_eq!(reaching, Some(p).filter(|p| *p >= threshold));
+        }
     }
 
     #[test]

@@ -431,6 +431,21 @@ pub fn stopped_given_gap(stop_chance: f64, survival: f64) -> f64 {
     }
 }
 
+/// The largest survival at which [`stopped_given_gap`] with `stop_chance` still reaches
+/// `probability` (in `(0, 1]`), widened by a relative 1e-9 so that rounding never makes a
+/// pair that reaches it look as if it could not; `None` when no survival does (no chance to
+/// stop at all).
+pub fn survival_ceiling(stop_chance: f64, probability: f64) -> Option<f64> {
+    if stop_chance <= 0.0 {
+        return None;
+    }
+    if stop_chance >= 1.0 {
+        return Some(f64::INFINITY);
+    }
+    let ceiling = stop_chance * (1.0 - probability) / (probability * (1.0 - stop_chance));
+    Some(ceiling * (1.0 + 1e-9))
+}
+
 /// Whether no value moved by more than [`SETTLED`] of itself.
 fn settled(next: &[f64], previous: &[f64]) -> bool {
     next.iter()

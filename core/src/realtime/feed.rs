@@ -52,8 +52,8 @@ use super::watch_list::WatchList;
 use crate::config::Config;
 use crate::day::Day;
 use crate::detect::lapses::{
-    due_day, lapse_probability, pair_value, pauses_with_its_product, test_segments, PairKey,
-    PairLapse, SegmentGroup, SEGMENT_WINDOW_DAYS,
+    due_day, lapse_probability_reaching, pair_value, pauses_with_its_product, test_segments,
+    PairKey, PairLapse, SegmentGroup, SEGMENT_WINDOW_DAYS,
 };
 use crate::detect::product_pause::{
     pause_expectation, paused_products, PauseActivity, PauseCounts, PAUSE_WINDOW_DAYS,
@@ -643,7 +643,7 @@ impl Feed {
             pair.cursor.first().unwrap_or(Day(i32::MAX)),
         );
         // A watched pair's kept last days follow its re-read; a pair not watched reads them.
-        let mut scratch = RecentDays::default();
+        let mut scratch: Option<RecentDays> = None;
         let recent = match pair.watch.map(|w| watches.get_mut(w as usize).1) {
             Some(recent) => {
                 match read {
@@ -655,7 +655,7 @@ impl Feed {
                 }
                 recent
             }
-            None => &mut scratch,
+            None => scratch.insert(RecentDays::default()),
         };
         let measured = measure_recent(
             visible,
@@ -722,7 +722,7 @@ impl Feed {
                         pause_share,
                         group: None,
                     },
-                    scratch,
+                    scratch.unwrap_or_default(),
                     room,
                 );
                 place_watches(pairs);
@@ -900,9 +900,16 @@ impl Feed {
                     customer: id,
                     segment,
                 };
-                lapse.probability =
-                    lapse_probability(&lapse.rhythm, gap, lapse.last, key, &self.priors);
-                lapse.reportable = lapse.probability >= self.threshold;
+                let reaching = lapse_probability_reaching(
+                    &lapse.rhythm,
+                    gap,
+                    lapse.last,
+                    key,
+                    &self.priors,
+                    self.threshold,
+                );
+                lapse.probability = reaching.unwrap_or(f64::NAN);
+                lapse.reportable = reaching.is_some();
                 if !lapse.reportable {
                     watch.overdue_after = watch.gap_orders + 1;
                 } else {

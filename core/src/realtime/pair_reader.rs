@@ -11,7 +11,7 @@
 //! check the result equals [`measure_pair`] on the whole history.
 
 use super::recent_days::{ReadDays, RecentDays};
-use super::recent_rhythm::{recent_rhythm, RECENT};
+use super::recent_rhythm::recent_rhythm;
 use crate::day::Day;
 use crate::detect::lapses::{seasonal_until, PairMeasure, MIN_PURCHASES};
 use crate::state::{line_days, Purchase};
@@ -162,11 +162,8 @@ pub(super) fn measure_recent(
     let recent: &RecentDays = recent;
     let (position, days, nets) = (recent.placed(), recent.days(), recent.nets());
     let n = position.len();
-    let mut clock = [0.0; RECENT];
-    for i in 1..n {
-        clock[i - 1] = f64::from(position[i] - position[i - 1]);
-    }
-    let rhythm = recent_rhythm(days, nets, &clock[..n - 1], purchases as usize)?;
+    let sorted = recent.sorted_intervals();
+    let rhythm = recent_rhythm(days, nets, sorted, position, purchases as usize)?;
     let last = days[n - 1];
     // Only a pair bought before the year before its last purchase can be seasonal.
     let first_after = if first < last - 365 {
@@ -333,6 +330,7 @@ mod tests {
                         recent.reread_found(&days, lines);
                         prop_assert_eq!(recent.days(), again.days());
                         prop_assert_eq!(recent.nets(), again.nets());
+                        prop_assert_eq!(recent.sorted_intervals(), again.sorted_intervals());
                         if let Some(d) = removed {
                             prop_assert_eq!(counted.pop(), Some(d));
                         }

@@ -12,6 +12,10 @@
 //! a day placed once keeps its place and a purchase searches the order days for its own day only,
 //! not for all thirteen.
 //!
+//! Also owns the kept days' calendar intervals in ascending order, for the median of the
+//! pair's rhythm: a purchase drops the oldest interval and places its own, instead of every
+//! measure sorting them anew.
+//!
 //! Also owns [`ReadDays`], the purchase days a pair's re-read found with their net amounts: the
 //! cursor's pass over the new lines collects them, so the kept days follow without a second
 //! pass over the same lines.
@@ -70,6 +74,8 @@ pub(super) struct RecentDays {
     /// `positions[..placed]` are the order-clock places of `days[..placed]`.
     positions: [u32; RECENT],
     placed: u8,
+    /// The intervals between consecutive `days`, ascending (`len - 1` of them).
+    sorted: [i32; RECENT - 1],
 }
 
 impl RecentDays {
@@ -85,6 +91,11 @@ impl RecentDays {
 
     pub fn nets(&self) -> &[f64] {
         &self.nets[..usize::from(self.len)]
+    }
+
+    /// The calendar intervals between consecutive kept days, ascending.
+    pub fn sorted_intervals(&self) -> &[i32] {
+        &self.sorted[..usize::from(self.len.saturating_sub(1))]
     }
 
     /// Forgets the days (the pair's lines were rewritten before its last day).
@@ -133,8 +144,22 @@ impl RecentDays {
         if !read.all {
             return self.reread(lines);
         }
-        self.truncate_from(read.from);
-        for i in 0..usize::from(read.len) {
+        let found = usize::from(read.len);
+        let last = usize::from(self.len).checked_sub(1);
+        // Mostly the re-read starts on the kept last day and finds it again (an order that
+        // day, or a line added to it): its net is replaced and its interval stays.
+        let same_last = last.is_some_and(|l| self.days[l] == read.from)
+            && found > 0
+            && read.days[0] == read.from;
+        let first_new = if let (true, Some(l)) = (same_last, last) {
+            self.nets[l] = read.nets[0];
+            self.placed = self.placed.min(self.len - 1);
+            1
+        } else {
+            self.truncate_from(read.from);
+            0
+        };
+        for i in first_new..found {
             self.push(read.days[i], read.nets[i]);
         }
     }
@@ -142,6 +167,10 @@ impl RecentDays {
     /// Forgets the days on or after `day`.
     fn truncate_from(&mut self, day: Day) {
         while self.len > 0 && self.days[usize::from(self.len) - 1] >= day {
+            let last = usize::from(self.len) - 1;
+            if last > 0 {
+                self.drop_interval(self.days[last] - self.days[last - 1]);
+            }
             self.len -= 1;
         }
         self.placed = self.placed.min(self.len);
@@ -159,20 +188,58 @@ impl RecentDays {
         self.nets.copy_within(RECENT - n.., 0);
         self.len = n as u8;
         self.placed = 0;
+        for i in 1..n {
+            self.sorted[i - 1] = self.days[i] - self.days[i - 1];
+        }
+        self.sorted[..n.saturating_sub(1)].sort_unstable();
     }
 
     /// Appends a purchase day after the last, dropping the oldest when full.
     fn push(&mut self, day: Day, net: f64) {
-        if usize::from(self.len) == RECENT {
+        let len = usize::from(self.len);
+        if len == RECENT {
+            // The oldest interval leaves as the new one comes: one replaces the other.
+            let oldest = self.days[1] - self.days[0];
+            let at = self.sorted.partition_point(|g| *g < oldest);
+            self.sorted[at] = day - self.days[RECENT - 1];
+            settle(&mut self.sorted, at);
             self.days.copy_within(1.., 0);
             self.nets.copy_within(1.., 0);
             self.positions.copy_within(1.., 0);
-            self.len -= 1;
             self.placed = self.placed.saturating_sub(1);
+            self.days[RECENT - 1] = day;
+            self.nets[RECENT - 1] = net;
+            return;
         }
-        self.days[usize::from(self.len)] = day;
-        self.nets[usize::from(self.len)] = net;
+        if len > 0 {
+            self.sorted[len - 1] = day - self.days[len - 1];
+            settle(&mut self.sorted[..len], len - 1);
+        }
+        self.days[len] = day;
+        self.nets[len] = net;
         self.len += 1;
+    }
+
+    /// Removes one interval of `gap` days from the sorted ones (there is one).
+    fn drop_interval(&mut self, gap: i32) {
+        let n = self.sorted_intervals().len();
+        let at = self.sorted[..n].partition_point(|g| *g < gap);
+        debug_assert_eq!(self.sorted.get(at), Some(&gap));
+        self.sorted.copy_within(at + 1..n, at);
+    }
+}
+
+/// Moves `sorted[at]` to its place among the others, which are in ascending order: a new
+/// interval is mostly like the ones it joins, so this takes a step or two where a sort would
+/// compare them all.
+fn settle(sorted: &mut [i32], mut at: usize) {
+    while at > 0 && sorted[at - 1] > sorted[at] {
+        sorted.swap(at - 1, at);
+        at -= 1;
+    }
+    while at + 1 < sorted.len() && sorted[at + 1] < sorted[at] {
+        sorted.swap(at, at + 1);
+        at += 1;
     }
 }
 
@@ -216,6 +283,9 @@ mod tests {
                 }
                 prop_assert_eq!(recent.days(), &days[..]);
                 prop_assert_eq!(recent.nets(), &nets[..]);
+                let mut sorted: Vec<i32> = days.windows(2).map(|w| w[1] - w[0]).collect();
+                sorted.sort_unstable();
+                prop_assert_eq!(recent.sorted_intervals(), &sorted[..]);
             }
         }
 
