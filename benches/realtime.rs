@@ -22,6 +22,11 @@
 //! processes' interference lands on different orders in each run, and the median filters it
 //! out.
 //!
+//! Each order's feed update is also timed on the thread's CPU clock (Unix): that clock leaves
+//! out the time the machine ran something else, and on a virtual machine with steal-time
+//! accounting the time the hypervisor ran other guests, so beside the wall-clock row it
+//! separates the feed's own cost from the machine's interference.
+//!
 //! Run: `SPLIT=1 RESCAN_EVERY=61 cargo bench -p salespulse --bench realtime [-- CUSTOMERS]` (default
 //! 100,000 customers).
 
@@ -112,6 +117,7 @@ fn main() {
     let mut cadence_times: Vec<Duration> = Vec::new();
     let mut per_order: Vec<Duration> = Vec::new();
     let mut per_order_feed: Vec<Duration> = Vec::new();
+    let mut per_order_cpu: Vec<Duration> = Vec::new();
     let mut previous_keys: Option<BTreeSet<_>> = None;
     let mut risen_total = 0usize;
     let mut day = first_day;
@@ -128,11 +134,14 @@ fn main() {
             for order in orders.values() {
                 let t0 = Instant::now();
                 engine.ingest_order_rows(order);
+                let cpu1 = thread_cpu_time();
                 let t1 = Instant::now();
                 engine.update_feed(day).unwrap();
                 let t2 = Instant::now();
+                let cpu2 = thread_cpu_time();
                 per_order.push(t2 - t0);
                 per_order_feed.push(t2 - t1);
+                per_order_cpu.extend(cpu1.zip(cpu2).map(|(a, b)| b.saturating_sub(a)));
             }
         } else {
             engine.ingest_order_rows(&lines);
@@ -195,9 +204,9 @@ fn main() {
         println!("signals risen over the days run: {risen_total}");
     }
     if let Ok(path) = std::env::var("LATENCY_DUMP") {
-        dump_per_order(&path, &per_order_feed);
+        dump_per_order(&path, &per_order_feed, &per_order_cpu);
     }
-    per_order_report(per_order, per_order_feed, latency_days);
+    per_order_report(per_order, per_order_feed, per_order_cpu, latency_days);
     let (watched, timers) = engine_sizes(&engine);
     println!("\nwatched pairs {watched}, timers held {timers}");
 }
@@ -269,37 +278,91 @@ fn year_report(
     );
 }
 
-/// Writes each order's feed update time in nanoseconds, one per line in the order the orders
-/// came: the workload is the same in every run (same seed, same orders), so
-/// `scripts/latency_median.py` can take each order's median over several runs.
-fn dump_per_order(path: &str, feed: &[Duration]) {
-    let text: String = feed.iter().map(|d| format!("{}\n", d.as_nanos())).collect();
+/// Writes each order's feed update time in nanoseconds, one line per order in the order the
+/// orders came, with its thread CPU time after it where the platform gives one: the workload
+/// is the same in every run (same seed, same orders), so `scripts/latency_median.py` can take
+/// each order's median over several runs.
+fn dump_per_order(path: &str, feed: &[Duration], cpu: &[Duration]) {
+    let text: String = if cpu.len() == feed.len() {
+        feed.iter()
+            .zip(cpu)
+            .map(|(wall, cpu)| format!("{} {}\n", wall.as_nanos(), cpu.as_nanos()))
+            .collect()
+    } else {
+        feed.iter().map(|d| format!("{}\n", d.as_nanos())).collect()
+    };
     std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {path}: {e}"));
+}
+
+/// The CPU time this thread has run, which leaves out the time the machine gave to others
+/// (on a virtual machine with steal-time accounting, also the time the hypervisor gave to
+/// other guests); `None` where the platform keeps no such clock. Read by a system call, so
+/// the interval between two readings also holds part of both calls (see the report).
+#[cfg(unix)]
+fn thread_cpu_time() -> Option<Duration> {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec for the duration of the call.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    (rc == 0).then(|| Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
+}
+
+#[cfg(not(unix))]
+fn thread_cpu_time() -> Option<Duration> {
+    None
+}
+
+/// What two back-to-back readings of [`thread_cpu_time`] measure with nothing between them
+/// (their median over 10,001 pairs): the clock's own share of each per-order CPU time.
+fn cpu_clock_overhead() -> Option<Duration> {
+    let mut gaps: Vec<Duration> = (0..10_001)
+        .filter_map(|_| {
+            let a = thread_cpu_time()?;
+            let b = thread_cpu_time()?;
+            Some(b.saturating_sub(a))
+        })
+        .collect();
+    gaps.sort();
+    gaps.get(gaps.len() / 2).copied()
 }
 
 /// The per-order latency table.
 fn per_order_report(
     mut per_order: Vec<Duration>,
     mut per_order_feed: Vec<Duration>,
+    mut per_order_cpu: Vec<Duration>,
     latency_days: i32,
 ) {
     per_order.sort();
     per_order_feed.sort();
+    per_order_cpu.sort();
     println!(
         "\nper-order update, {} orders one at a time over {latency_days} days:",
         per_order.len()
     );
     println!("| part | p50 | p99 | max |");
     println!("| --- | --- | --- | --- |");
-    for (name, v) in [
+    let mut rows = vec![
         ("ingest + feed update", &per_order),
         ("feed update alone", &per_order_feed),
-    ] {
+    ];
+    if !per_order_cpu.is_empty() {
+        rows.push(("feed update alone, thread CPU time", &per_order_cpu));
+    }
+    for (name, v) in rows {
         println!(
             "| {name} | {:.1} us | {:.1} us | {:.0} us |",
             us(percentile(v, 0.5)),
             us(percentile(v, 0.99)),
             us(*v.last().unwrap())
+        );
+    }
+    if let Some(overhead) = cpu_clock_overhead() {
+        println!(
+            "(thread CPU time: two readings with nothing between them measure {:.2} us)",
+            us(overhead)
         );
     }
 }

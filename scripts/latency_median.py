@@ -2,14 +2,15 @@
 """Per-order feed latency over several runs of the same workload, with interference filtered.
 
 Reads the dumps of ``LATENCY_ONLY=1 LATENCY_DUMP=PATH cargo bench -p salespulse --bench
-realtime`` (one line per order, nanoseconds, in the order the orders came; every run replays
-the same orders of the same synthetic distributor). On a shared machine another process's
+realtime`` (one line per order, in the order the orders came: its wall-clock nanoseconds, then
+its thread CPU nanoseconds where the bench had that clock; every run replays the same orders of
+the same synthetic distributor). ``--cpu`` reads the CPU column instead of the wall clock. On a shared machine another process's
 burst lands on different orders in each run, so each order's median over three or more runs
 is its cost without the burst. The median, not the minimum: the fastest of three runs would
 also pick each order's luckiest cache state and read low. Prints p50, p99 and max of each run
 and of the per-order median.
 
-    python3 scripts/latency_median.py run1.txt run2.txt run3.txt
+    python3 scripts/latency_median.py [--cpu] run1.txt run2.txt run3.txt
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from __future__ import annotations
 import sys
 
 
-def read(path: str) -> list[int]:
+def read(path: str, column: int) -> list[int]:
     with open(path, encoding="ascii") as f:
-        return [int(line) for line in f if line.strip()]
+        rows = [line.split() for line in f if line.strip()]
+    if any(len(r) <= column for r in rows):
+        raise SystemExit(f"{path}: no CPU column (a dump from a bench without the CPU clock)")
+    return [int(r[column]) for r in rows]
 
 
 def percentile(sorted_ns: list[int], q: float) -> float:
@@ -39,11 +43,13 @@ def median(times: tuple[int, ...]) -> int:
 
 
 def main() -> int:
-    paths = sys.argv[1:]
+    args = sys.argv[1:]
+    column = 1 if "--cpu" in args else 0
+    paths = [a for a in args if a != "--cpu"]
     if len(paths) < 3:
         print(__doc__, file=sys.stderr)
         return 2
-    runs = [read(p) for p in paths]
+    runs = [read(p, column) for p in paths]
     if len({len(r) for r in runs}) != 1:
         print("the runs hold different numbers of orders: not one workload", file=sys.stderr)
         return 1
