@@ -23,9 +23,10 @@
 //! out.
 //!
 //! Each order's feed update is also timed on the thread's CPU clock (Unix): that clock leaves
-//! out the time the machine ran something else, and on a virtual machine with steal-time
-//! accounting the time the hypervisor ran other guests, so beside the wall-clock row it
-//! separates the feed's own cost from the machine's interference.
+//! out the time the machine ran something else, and on a virtual machine the time the
+//! hypervisor ran other guests where the guest is told of it as steal. Beside the wall-clock
+//! row it says whether a slow run's extra time was taken away from the thread or spent in it
+//! (on the machine of BENCHMARKS.md the two moved together).
 //!
 //! Run: `SPLIT=1 RESCAN_EVERY=61 cargo bench -p salespulse --bench realtime [-- CUSTOMERS]` (default
 //! 100,000 customers).
@@ -295,8 +296,8 @@ fn dump_per_order(path: &str, feed: &[Duration], cpu: &[Duration]) {
 }
 
 /// The CPU time this thread has run, which leaves out the time the machine gave to others
-/// (on a virtual machine with steal-time accounting, also the time the hypervisor gave to
-/// other guests); `None` where the platform keeps no such clock. Read by a system call, so
+/// (on a virtual machine, also the time the hypervisor gave to other guests, where it is
+/// accounted as steal); `None` where the platform keeps no such clock. Read by a system call, so
 /// the interval between two readings also holds part of both calls (see the report).
 #[cfg(unix)]
 fn thread_cpu_time() -> Option<Duration> {
