@@ -188,21 +188,30 @@ pub(crate) struct PairKey {
     pub segment: Option<LabelId>,
 }
 
+impl PairKey {
+    /// The pair's product and customer as the priors index them.
+    fn indices(&self) -> (usize, usize) {
+        (self.product.index(), self.customer.index())
+    }
+
+    /// The pair's chance of stopping within an interval after `last`, under `priors`.
+    fn stop_chance(&self, rhythm: &PairRhythm, last: Day, priors: &RhythmPriors) -> f64 {
+        let segment = self.segment.map(|s| s.0);
+        priors.stop_chance(rhythm, last, self.product.index(), segment)
+    }
+}
+
 /// P(stopped) of a pair with `rhythm` after an open `gap`, under `priors`.
 pub(crate) fn lapse_probability(
     rhythm: &PairRhythm,
     gap: OpenGap,
     last: Day,
-    PairKey {
-        product,
-        customer,
-        segment,
-    }: PairKey,
+    key: PairKey,
     priors: &RhythmPriors,
 ) -> f64 {
-    let survival = priors.gap_survival(rhythm, gap, product.index(), customer.index());
-    let stop_chance = priors.stop_chance(rhythm, last, product.index(), segment.map(|s| s.0));
-    stopped_given_gap(stop_chance, survival)
+    let (product, customer) = key.indices();
+    let survival = priors.gap_survival(rhythm, gap, product, customer);
+    stopped_given_gap(key.stop_chance(rhythm, last, priors), survival)
 }
 
 /// [`lapse_probability`] when it reaches `threshold` (in `(0, 1]`), `None` when it cannot:
@@ -212,18 +221,13 @@ pub(crate) fn lapse_probability_reaching(
     rhythm: &PairRhythm,
     gap: OpenGap,
     last: Day,
-    PairKey {
-        product,
-        customer,
-        segment,
-    }: PairKey,
+    key: PairKey,
     priors: &RhythmPriors,
     threshold: f64,
 ) -> Option<f64> {
-    let stop_chance = priors.stop_chance(rhythm, last, product.index(), segment.map(|s| s.0));
+    let stop_chance = key.stop_chance(rhythm, last, priors);
     let ceiling = survival_ceiling(stop_chance, threshold)?;
-    let at = (product.index(), customer.index());
-    let survival = priors.gap_survival_within(rhythm, gap, at, ceiling)?;
+    let survival = priors.gap_survival_within(rhythm, gap, key.indices(), ceiling)?;
     Some(stopped_given_gap(stop_chance, survival)).filter(|p| *p >= threshold)
 }
 
