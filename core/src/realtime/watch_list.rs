@@ -2,7 +2,7 @@
 //!
 //! Owns: [`WatchList`], a customer's watches in product order, one entry per watch: the judged
 //! state `W` (walked for every watch at every order of the customer) followed by its
-//! [`RecentDays`] (about 210 bytes, read only when an order changed the pair). The two stay in
+//! [`RecentDays`] (about 260 bytes, read only when an order changed the pair). The two stay in
 //! one entry: kept apart in a parallel vector, judging walked half the bytes, but a changed
 //! pair touched two cold places instead of one and orders were no faster at 10,000 customers
 //! (BENCHMARKS.md, the `latency3` subsection). The layout is this file's business: the feed
