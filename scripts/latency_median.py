@@ -22,7 +22,9 @@ def read(path: str, column: int) -> list[int]:
     with open(path, encoding="ascii") as f:
         rows = [line.split() for line in f if line.strip()]
     if any(len(r) <= column for r in rows):
-        raise SystemExit(f"{path}: no CPU column (a dump from a bench without the CPU clock)")
+        raise SystemExit(
+            f"{path}: no CPU column (a dump from a bench without the CPU clock)"
+        )
     return [int(r[column]) for r in rows]
 
 
@@ -51,7 +53,10 @@ def main() -> int:
         return 2
     runs = [read(p, column) for p in paths]
     if len({len(r) for r in runs}) != 1:
-        print("the runs hold different numbers of orders: not one workload", file=sys.stderr)
+        print(
+            "the runs hold different numbers of orders: not one workload",
+            file=sys.stderr,
+        )
         return 1
     print("| run | orders | p50 | p99 | max |")
     print("| --- | --- | --- | --- | --- |")
