@@ -145,19 +145,21 @@ impl RecentDays {
             return self.reread(lines);
         }
         let found = usize::from(read.len);
-        let last = usize::from(self.len).checked_sub(1);
         // Mostly the re-read starts on the kept last day and finds it again (an order that
         // day, or a line added to it): its net is replaced and its interval stays.
-        let same_last = last.is_some_and(|l| self.days[l] == read.from)
-            && found > 0
-            && read.days[0] == read.from;
-        let first_new = if let (true, Some(l)) = (same_last, last) {
-            self.nets[l] = read.nets[0];
-            self.placed = self.placed.min(self.len - 1);
-            1
-        } else {
-            self.truncate_from(read.from);
-            0
+        let found_again = usize::from(self.len)
+            .checked_sub(1)
+            .filter(|&last| self.days[last] == read.from && found > 0 && read.days[0] == read.from);
+        let first_new = match found_again {
+            Some(last) => {
+                self.nets[last] = read.nets[0];
+                self.placed = self.placed.min(self.len - 1);
+                1
+            }
+            None => {
+                self.truncate_from(read.from);
+                0
+            }
         };
         for i in first_new..found {
             self.push(read.days[i], read.nets[i]);
